@@ -1,0 +1,25 @@
+"""Elimu's service: the app factory that wires the store, its HTTP API and its jobs together."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lrs import db, errors, health, queue
+from lrs.logs import configure_logging
+from lrs.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build an Elimu app; tests, the CLI and workers each pass or read their own settings."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings)
+    app = Flask(__name__)
+    app.extensions["elimu.settings"] = settings
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
+    for extension in (db, queue, errors, health):
+        extension.init_app(app)
+
+    from lrs.xapi import http as xapi_http
+
+    xapi_http.init_app(app)
+    return app

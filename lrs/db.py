@@ -1,0 +1,138 @@
+"""The database: engine and sessions per app, the declarative ``Base`` and shared column types.
+
+Sessions belong to the edge (a request, a job, a CLI command): services receive one and never commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, Uuid, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from lrs.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTimeType(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONDocType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite autoincrements only an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+UTCDateTime = Annotated[datetime, mapped_column(UTCDateTimeType())]
+JSONDoc = Annotated[Any, mapped_column(JSONDocType)]
+
+
+class Base(DeclarativeBase):
+    """Every Elimu table; the naming convention lets Alembic drop what it created."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {uuid.UUID: Uuid(), datetime: UTCDateTimeType()}
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the millisecond (the precision xAPI timestamps are compared at)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def build_engine(settings: Settings) -> Engine:
+    """An engine for the configured database, with SQLite tuned for concurrent readers."""
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(settings.database_url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(settings.database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its engine and session factory; close the request session on teardown."""
+    settings: Settings = app.extensions["elimu.settings"]
+    engine = build_engine(settings)
+    app.extensions["elimu.engine"] = engine
+    app.extensions["elimu.sessions"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("elimu_session", None)
+        if session is not None:
+            session.close()
+
+
+def engine_of(app: Flask | None = None) -> Engine:
+    return (app or current_app).extensions["elimu.engine"]
+
+
+def request_session() -> Session:
+    """The session of the current request (or app context), opened on first use."""
+    if "elimu_session" not in g:
+        g.elimu_session = current_app.extensions["elimu.sessions"]()
+    return g.elimu_session
+
+
+@contextmanager
+def session_scope(app: Flask | None = None) -> Iterator[Session]:
+    """A session that commits when the block succeeds and rolls back when it raises."""
+    session: Session = (app or current_app).extensions["elimu.sessions"]()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def dialect_insert(session: Session, model: type[Base]) -> Any:
+    """An INSERT for ``model`` that supports ``on_conflict_do_*`` on the session's backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)

@@ -1,0 +1,12 @@
+"""Every model of every package, imported once so that metadata (and Alembic) sees all tables."""
+
+from __future__ import annotations
+
+from lrs.auth import models as auth_models
+from lrs.centres import models as centre_models
+from lrs.db import Base
+from lrs.xapi import models as xapi_models
+
+metadata = Base.metadata
+
+__all__ = ["auth_models", "centre_models", "metadata", "xapi_models"]

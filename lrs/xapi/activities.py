@@ -1,0 +1,73 @@
+"""Canonical activity definitions: merged from the statements that use an activity, served by /activities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lrs.db import dialect_insert, utcnow
+from lrs.xapi.models import Activity
+from lrs.xapi.statements.index import context_activities
+
+LANGUAGE_MAPS = ("name", "description")
+
+
+def activities_in(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every Activity object a statement (and its SubStatement) contains."""
+    target = statement["object"]
+    object_type = target.get("objectType", "Activity")
+    if object_type == "Activity":
+        yield target
+    elif object_type == "SubStatement":
+        yield from activities_in(target)
+    context = statement.get("context")
+    if isinstance(context, dict):
+        yield from context_activities(context)
+
+
+def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """A definition updated by a newer one: language maps gain languages, other properties are replaced."""
+    merged = dict(old or {})
+    for key, value in new.items():
+        if key in LANGUAGE_MAPS and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def record_definitions(session: Session, statements: Iterable[dict[str, Any]]) -> None:
+    """Fold the definitions these statements carry into the canonical ones, writing only what changed."""
+    incoming: dict[str, dict[str, Any]] = {}
+    for statement in statements:
+        for activity in activities_in(statement):
+            definition = activity.get("definition")
+            if definition:
+                incoming[activity["id"]] = merge_definition(incoming.get(activity["id"]), definition)
+    if not incoming:
+        return
+    rows = session.execute(select(Activity.iri, Activity.definition).where(Activity.iri.in_(incoming)))
+    known = {row.iri: row.definition for row in rows}
+    now = utcnow()
+    for iri, definition in incoming.items():
+        merged = merge_definition(known.get(iri), definition)
+        if iri in known and merged == known[iri]:
+            continue
+        upsert = dialect_insert(session, Activity).values(iri=iri, definition=merged, updated=now)
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[Activity.iri], set_={"definition": merged, "updated": now}
+            )
+        )
+
+
+def activity_object(session: Session, iri: str) -> dict[str, Any]:
+    """The Activity object for ``iri`` with its canonical definition, if the LRS has one."""
+    definition = session.scalar(select(Activity.definition).where(Activity.iri == iri))
+    activity: dict[str, Any] = {"objectType": "Activity", "id": iri}
+    if definition:
+        activity["definition"] = definition
+    return activity

@@ -1,0 +1,190 @@
+"""Writing statements: ids, LRS-set properties, conflicts, voiding, index rows, attachments.
+
+One call stores a whole batch or nothing; the caller's transaction makes that so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from lrs.auth.service import Principal
+from lrs.db import dialect_insert, utcnow
+from lrs.errors import InvalidStatement, StatementConflict
+from lrs.xapi.activities import record_definitions
+from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
+from lrs.xapi.multipart import Part
+from lrs.xapi.statements.compare import same_statement
+from lrs.xapi.statements.index import index_statement
+from lrs.xapi.timestamps import format_timestamp
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+STORED_VERSION = {"1.0.3": "1.0.0", "2.0.0": "2.0.0"}
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    ids: list[str]
+    new_seqs: list[int]
+
+
+def is_voiding(statement: Mapping[str, Any]) -> bool:
+    return statement["verb"]["id"] == VOIDED
+
+
+def store_statements(
+    session: Session,
+    statements: list[dict[str, Any]],
+    *,
+    principal: Principal,
+    version: str,
+    attachments: Mapping[str, Part] | None = None,
+) -> StoredBatch:
+    """Store validated statements; a re-sent identical statement is accepted and stored once.
+
+    Raises:
+        StatementConflict: an id the store already holds with different content.
+        InvalidStatement: a voiding statement aimed at another voiding statement.
+    """
+    now = utcnow()
+    ids = [_id_of(statement) for statement in statements]
+    existing = _existing(session, ids)
+    fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
+    for statement_id, statement in zip(ids, statements, strict=True):
+        stored = existing.get(statement_id)
+        if stored is not None:
+            if not same_statement(stored, statement):
+                raise StatementConflict(f"statement {statement_id} already exists with different content")
+            continue
+        fresh.append((statement_id, _with_lrs_properties(statement, statement_id, now, principal, version)))
+
+    _check_voiding_targets(session, [body for _, body in fresh])
+    seqs = _insert(session, fresh, now, principal)
+    _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh])
+    record_definitions(session, (body for _, body in fresh))
+    if attachments:
+        _store_attachment_contents(session, attachments)
+    return StoredBatch(ids=[str(statement_id) for statement_id in ids], new_seqs=seqs)
+
+
+def _id_of(statement: dict[str, Any]) -> uuid.UUID:
+    if "id" in statement:
+        return uuid.UUID(statement["id"])
+    return uuid.uuid4()
+
+
+def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    rows = session.execute(select(Statement.id, Statement.body).where(Statement.id.in_(ids)))
+    return {row.id: row.body for row in rows}
+
+
+def _with_lrs_properties(
+    statement: dict[str, Any], statement_id: uuid.UUID, now: datetime, principal: Principal, version: str
+) -> dict[str, Any]:
+    body = dict(statement)
+    body["id"] = str(statement_id)
+    stored = format_timestamp(now)
+    body["stored"] = stored
+    body.setdefault("timestamp", stored)
+    body["authority"] = principal.authority
+    body.setdefault("version", STORED_VERSION[version])
+    return body
+
+
+def _check_voiding_targets(session: Session, bodies: list[dict[str, Any]]) -> None:
+    targets = {uuid.UUID(body["object"]["id"]): body for body in bodies if is_voiding(body)}
+    if not targets:
+        return
+    in_batch = {uuid.UUID(body["id"]) for body in bodies if is_voiding(body)}
+    voiding_targets = in_batch & targets.keys()
+    voiding_targets |= set(
+        session.scalars(
+            select(Statement.id).where(Statement.id.in_(targets), Statement.verb_iri == VOIDED)
+        )
+    )
+    if voiding_targets:
+        raise InvalidStatement(f"object.id: statement {min(voiding_targets)} is itself a voiding statement and cannot be voided")
+
+
+def _insert(
+    session: Session, fresh: list[tuple[uuid.UUID, dict[str, Any]]], now: datetime, principal: Principal
+) -> list[int]:
+    if not fresh:
+        return []
+    centre_id = principal.centre.id if principal.centre is not None else None
+    rows = [
+        {
+            "id": statement_id,
+            "stored": now,
+            "verb_iri": body["verb"]["id"],
+            "registration": _registration(body),
+            "object_statement_id": _statement_ref(body),
+            "is_voided": False,
+            "client_id": principal.client_id,
+            "centre_id": centre_id,
+            "body": body,
+        }
+        for statement_id, body in fresh
+    ]
+    seqs = list(
+        session.scalars(insert(Statement).returning(Statement.seq, sort_by_parameter_order=True), rows)
+    )
+    agent_rows: list[dict[str, Any]] = []
+    activity_rows: list[dict[str, Any]] = []
+    for seq, (_, body) in zip(seqs, fresh, strict=True):
+        index = index_statement(body)
+        agent_rows.extend({"statement_seq": seq, "ifi": ifi, "is_direct": d} for ifi, d in index.agents)
+        activity_rows.extend({"statement_seq": seq, "iri": iri, "is_direct": d} for iri, d in index.activities)
+    if agent_rows:
+        session.execute(insert(StatementAgent), agent_rows)
+    if activity_rows:
+        session.execute(insert(StatementActivity), activity_rows)
+    return seqs
+
+
+def _void_targets(session: Session, bodies: list[dict[str, Any]], new_ids: list[uuid.UUID]) -> None:
+    targets = [uuid.UUID(body["object"]["id"]) for body in bodies if is_voiding(body)]
+    if targets:
+        session.execute(
+            update(Statement)
+            .where(Statement.id.in_(targets), Statement.verb_iri != VOIDED)
+            .values(is_voided=True)
+        )
+    if new_ids:
+        # A voiding statement may arrive before its target: honour it when the target lands.
+        already_voided = select(Statement.object_statement_id).where(
+            Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(new_ids)
+        )
+        session.execute(
+            update(Statement)
+            .where(Statement.id.in_(already_voided), Statement.verb_iri != VOIDED)
+            .values(is_voided=True)
+        )
+
+
+def _store_attachment_contents(session: Session, attachments: Mapping[str, Part]) -> None:
+    for sha2, part in attachments.items():
+        upsert = dialect_insert(session, AttachmentContent).values(
+            sha2=sha2, content_type=part.content_type, content=part.body
+        )
+        session.execute(upsert.on_conflict_do_nothing(index_elements=[AttachmentContent.sha2]))
+
+
+def _registration(body: dict[str, Any]) -> uuid.UUID | None:
+    context = body.get("context")
+    if isinstance(context, dict) and "registration" in context:
+        return uuid.UUID(context["registration"])
+    return None
+
+
+def _statement_ref(body: dict[str, Any]) -> uuid.UUID | None:
+    target = body["object"]
+    if target.get("objectType") == "StatementRef":
+        return uuid.UUID(target["id"])
+    return None
