@@ -102,11 +102,14 @@ class _Declared:
 
 
 def check_attachments(statements: list[dict], parts: list[Part]) -> dict[str, Part]:
-    """Every attachment in `statements` (including SubStatements? check spec) without fileUrl must have a part with the same sha2; no part may be unmatched; each part's body must hash (SHA-256 hex) to its declared sha2; signature attachments are verified with verify_statement_signature. Return parts by sha2. Raise InvalidStatement otherwise.
+    """Check the parts of a multipart request against the Attachments of ``statements``.
 
-    As implemented: SubStatements' Attachments count too; SHA-224/384/512 and base64
-    digests are accepted besides SHA-256 hex; the returned dict is keyed by every
-    ``sha2`` string exactly as the matched Attachments declare it.
+    Every Attachment (on a Statement or its SubStatement) without a ``fileUrl``, and
+    every signature Attachment, must have a part with the same hash; every part must
+    match some Attachment's ``sha2`` and its data must hash to it; a Statement's
+    signature Attachments are verified with ``verify_statement_signature``.  Returns
+    the parts by ``sha2``, keyed by each spelling the Attachments use.  Raises
+    InvalidStatement otherwise.  With no attachments and no parts it does no work.
     """
     declared = _Declared()
     for statement in statements:

@@ -73,7 +73,7 @@ def agents() -> Response:
 def _document_request(resource: DocumentResource) -> Response:
     who = principal()
     who.require(resource.scope)
-    method = request.method
+    method = "GET" if request.method == "HEAD" else request.method
     single_required = method in ("PUT", "POST") or (method == "DELETE" and resource.kind != STATE)
     allowed = set(resource.required | resource.optional | {resource.id_param})
     if method == "GET":

@@ -90,10 +90,11 @@ def put_document(
     """
     existing = get_document(session, scope, doc_id)
     _check(existing, preconditions)
-    if existing is not None and require_preconditions and not preconditions.given:
-        raise Conflict(
-            "this document already exists: send If-Match with its ETag (or If-None-Match: *) to overwrite it"
-        )
+    if require_preconditions and not preconditions.given:
+        if existing is not None:
+            raise Conflict("this document already exists: send If-Match with its ETag to overwrite it")
+        if scope.kind != STATE:
+            raise BadRequest("a profile PUT needs If-Match (to replace) or If-None-Match: * (to create)")
     return _write(session, existing, scope, doc_id, content, content_type, client_id)
 
 

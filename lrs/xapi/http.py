@@ -15,15 +15,17 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, g, request
 
 from lrs.auth.service import Principal, authenticate
-from lrs.db import request_session
+from lrs.db import request_session, utcnow
 from lrs.errors import BadRequest, Unauthorised
 from lrs.settings import Settings
 from lrs.xapi.alternate import ERROR_KEY, AlternateRequestSyntax
+from lrs.xapi.timestamps import format_timestamp
 from lrs.xapi.versions import NEWEST, parse_version, remember_version
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 
 VERSION_HEADER = "X-Experience-API-Version"
+CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
@@ -88,6 +90,9 @@ def _negotiate_and_authenticate() -> Response | None:
 @bp.after_request
 def _common_headers(response: Response) -> Response:
     response.headers[VERSION_HEADER] = g.get("xapi_version") or NEWEST
+    if request.endpoint == "xapi.get_statements" and request.method in ("GET", "HEAD"):
+        # xAPI wants this header on every statement read, errors included.
+        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(utcnow()))
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from lrs.errors import BadRequest
 
-__all__ = ["Part", "parse_multipart_mixed", "build_multipart_mixed", "DEFAULT_PART_CONTENT_TYPE"]
+__all__ = ["Part", "parse_multipart_mixed", "build_multipart_mixed", "media_type", "DEFAULT_PART_CONTENT_TYPE"]
 
 # RFC 2046 §5.1.1: a part without a Content-Type is plain US-ASCII text.
 DEFAULT_PART_CONTENT_TYPE = "text/plain; charset=us-ascii"

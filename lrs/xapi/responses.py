@@ -10,6 +10,7 @@ from flask import Response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lrs.xapi.http import CONSISTENT_THROUGH
 from lrs.xapi.models import AttachmentContent
 from lrs.xapi.multipart import build_multipart_mixed
 from lrs.xapi.statements.formats import present
@@ -17,7 +18,6 @@ from lrs.xapi.statements.paging import encode_cursor
 from lrs.xapi.statements.query import StatementPage
 from lrs.xapi.validation import parse_timestamp
 
-CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
 
 def statement_result_response(

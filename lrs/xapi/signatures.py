@@ -88,8 +88,9 @@ def _json(data: bytes, what: str) -> Any:
 
 def _decode_compact(jws: bytes) -> tuple[dict[str, Any], Any, bytes, bytes]:
     try:
-        text = bytes(jws).decode("ascii").strip()
-    except UnicodeDecodeError:
+        text = (jws if isinstance(jws, str) else bytes(jws).decode("ascii")).strip()
+        text.encode("ascii")
+    except UnicodeError:
         raise _fail("the signature attachment is not a JWS compact serialization") from None
     if text.startswith("{"):
         raise _fail("the JWS JSON serialization is not supported; use the compact serialization")
@@ -226,11 +227,11 @@ def _instant(value: Any) -> Any:
         return _plain(value)
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:  # xAPI: a timestamp without an offset is UTC
+            moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
     return ("instant", moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat())
 
 

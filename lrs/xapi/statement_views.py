@@ -97,8 +97,11 @@ def _store(statements: list[dict[str, Any]], attachments: list[Part] | None) -> 
 
 def _read_body() -> tuple[Any, list[Part] | None]:
     content_type = request.headers.get("Content-Type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type not in ("application/json", "multipart/mixed"):
+        raise BadRequest("statements are sent as application/json or, with attachments, multipart/mixed")
     body = request.get_data(cache=False)
-    if content_type.split(";")[0].strip().lower() == "multipart/mixed":
+    if media_type == "multipart/mixed":
         statement_part, parts = parse_multipart_mixed(body, content_type)
         return _loads(statement_part.body), parts
     return _loads(body), None

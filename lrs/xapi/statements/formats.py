@@ -58,10 +58,7 @@ def _ids_actor(actor: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ids_activity(activity: dict[str, Any]) -> dict[str, Any]:
-    reduced = {"id": activity["id"]}
-    if "objectType" in activity:
-        reduced["objectType"] = activity["objectType"]
-    return reduced
+    return {"id": activity["id"]}
 
 
 def _ids_object(target: dict[str, Any]) -> dict[str, Any]:

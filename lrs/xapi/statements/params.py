@@ -65,7 +65,7 @@ def parse_statement_params(
     if fmt not in FORMATS:
         raise BadRequest("format: must be one of exact, ids, canonical")
     attachments = _boolean(args, "attachments")
-    single = SINGLE & set(args)
+    single = set(args) & SINGLE
     if single:
         if len(single) > 1 or set(args) - single - PRESENTATION:
             raise BadRequest("statementId and voidedStatementId cannot be combined with other filters")

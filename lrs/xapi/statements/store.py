@@ -53,6 +53,7 @@ def store_statements(
         InvalidStatement: a voiding statement aimed at another voiding statement.
     """
     now = utcnow()
+    statements = [with_context_activity_lists(statement) for statement in statements]
     ids = [_id_of(statement) for statement in statements]
     existing = _existing(session, ids)
     fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
@@ -71,6 +72,19 @@ def store_statements(
     if attachments:
         _store_attachment_contents(session, attachments)
     return StoredBatch(ids=[str(statement_id) for statement_id in ids], new_seqs=seqs)
+
+
+def with_context_activity_lists(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement with every contextActivities entry as a list, the form the LRS returns."""
+    result = statement
+    context = statement.get("context")
+    if isinstance(context, dict) and any(isinstance(v, dict) for v in (context.get("contextActivities") or {}).values()):
+        groups = {k: [v] if isinstance(v, dict) else v for k, v in context["contextActivities"].items()}
+        result = {**statement, "context": {**context, "contextActivities": groups}}
+    target = statement["object"]
+    if target.get("objectType") == "SubStatement":
+        result = {**result, "object": with_context_activity_lists(target)}
+    return result
 
 
 def _id_of(statement: dict[str, Any]) -> uuid.UUID:

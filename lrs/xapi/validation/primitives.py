@@ -43,13 +43,13 @@ def index(path: str, position: int) -> str:
 def require_object(value: object, path: str) -> dict[str, Any]:
     if type(value) is not dict:
         fail(path, "must be a JSON object")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def require_array(value: object, path: str) -> list[Any]:
     if type(value) is not list:
         fail(path, "must be a JSON array")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def check_keys(obj: Mapping[str, Any], allowed: frozenset[str], path: str) -> None:
@@ -69,29 +69,28 @@ def require_keys(obj: Mapping[str, Any], required: tuple[str, ...], path: str) -
 def require_string(value: object, path: str) -> str:
     if type(value) is not str:
         fail(path, "must be a string")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def require_bool(value: object, path: str) -> bool:
     if type(value) is not bool:
         fail(path, "must be a boolean")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def require_number(value: object, path: str) -> float:
     # bool is an int subclass, and Python's json module happily yields NaN/Infinity.
-    kind = type(value)
-    if kind is int:
-        return value  # type: ignore[return-value]
-    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
-        return value  # type: ignore[return-value]
+    if type(value) is int:
+        return value
+    if type(value) is float and math.isfinite(value):
+        return value
     fail(path, "must be a number")
 
 
 def require_integer(value: object, path: str) -> int:
     if type(value) is not int:
         fail(path, "must be an integer")
-    return value  # type: ignore[return-value]
+    return value
 
 
 # --- identifiers ---------------------------------------------------------------------------
@@ -124,8 +123,8 @@ def validate_iri(value: object, *, path: str) -> None:
     """An absolute IRI: it has a scheme (``ab=c://x``, ``example.com/x`` and ``abc`` fail)."""
     if type(value) is not str:
         fail(path, "must be an IRI string")
-    if not _is_iri(value):  # type: ignore[arg-type]
-        fail(path, "must be an absolute IRI with a scheme")
+    if not _is_iri(value):
+        fail(path, "must be a valid absolute IRI (with a scheme, e.g. http://example.com/x)")
 
 
 # An IRL is an IRI that locates something; syntax cannot tell the two apart.
@@ -136,27 +135,27 @@ def validate_uuid(value: object, *, path: str) -> None:
     """A UUID in the standard 8-4-4-4-12 hex form (either letter case)."""
     if type(value) is not str:
         fail(path, "must be a UUID string")
-    if _UUID.fullmatch(value) is None:  # type: ignore[arg-type]
+    if _UUID.fullmatch(value) is None:
         fail(path, "must be a UUID in standard string form")
 
 
 def validate_mbox(value: object, path: str) -> None:
-    if type(value) is not str or _MAILTO.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or _MAILTO.fullmatch(value) is None:
         fail(path, "must be a mailto: IRI holding an email address")
 
 
 def validate_sha1(value: object, path: str) -> None:
-    if type(value) is not str or _SHA1.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or _SHA1.fullmatch(value) is None:
         fail(path, "must be a hex-encoded SHA-1 digest")
 
 
 def validate_sha2(value: object, path: str) -> None:
-    if type(value) is not str or _SHA2.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or _SHA2.fullmatch(value) is None:
         fail(path, "must be a hex-encoded SHA-2 digest")
 
 
 def validate_media_type(value: object, path: str) -> None:
-    if type(value) is not str or _MEDIA_TYPE.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or _MEDIA_TYPE.fullmatch(value) is None:
         fail(path, "must be an Internet media type")
 
 
@@ -181,7 +180,7 @@ _LANGUAGE_TAG = re.compile(
 def _is_language_tag(tag: str) -> bool:
     if _LANGUAGE_TAG.fullmatch(tag) is None:
         return False
-    if tag.count("-") < 3:
+    if tag.count("-") < 2:
         return True  # too short to repeat a singleton or a variant
     # Well-formed is not enough: a repeated extension singleton (zh-z-aaa-z-bbb) or variant
     # makes the tag invalid. Private-use subtags after "x" are free-form.
@@ -197,7 +196,7 @@ def _is_language_tag(tag: str) -> bool:
 
 
 def validate_language_tag(value: object, path: str) -> None:
-    if type(value) is not str or not _is_language_tag(value):  # type: ignore[arg-type]
+    if type(value) is not str or not _is_language_tag(value):
         fail(path, f"{value!r} is not an RFC 5646 language tag")
 
 
@@ -205,7 +204,7 @@ def is_language_map(value: object) -> bool:
     """Whether ``value`` is a Language Map: RFC 5646 tags mapped to strings."""
     if type(value) is not dict:
         return False
-    for tag, text in value.items():  # type: ignore[attr-defined]
+    for tag, text in value.items():
         if type(text) is not str or not _is_language_tag(tag):
             return False
     return True
@@ -239,7 +238,7 @@ _VERSION_1_OR_2 = re.compile(r"[12]\.0(?:\.[0-9]+)?")
 def validate_version_property(value: object, path: str, version: str) -> None:
     """A statement's own ``version``: 1.0[.x] always, and 2.0[.x] too on a 2.0 request."""
     pattern = _VERSION_1_OR_2 if is_v2(version) else _VERSION_1
-    if type(value) is not str or pattern.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or pattern.fullmatch(value) is None:
         allowed = '"1.0", "1.0.x", "2.0" or "2.0.x"' if is_v2(version) else '"1.0" or "1.0.x"'
         fail(path, f"must be {allowed}")
 
@@ -308,7 +307,7 @@ _DURATION_FRACTION = re.compile(r"[^.,]*[.,]\d+[YMWDHS]")
 
 
 def validate_duration(value: object, path: str) -> None:
-    if type(value) is not str or _DURATION.fullmatch(value) is None:  # type: ignore[arg-type]
+    if type(value) is not str or _DURATION.fullmatch(value) is None:
         fail(path, "must be an ISO 8601 duration such as PT1H30M")
-    if ("." in value or "," in value) and _DURATION_FRACTION.fullmatch(value) is None:  # type: ignore[operator]
+    if ("." in value or "," in value) and _DURATION_FRACTION.fullmatch(value) is None:
         fail(path, "may only have a fraction on its smallest component")

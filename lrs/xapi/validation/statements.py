@@ -93,7 +93,7 @@ def validate_statements(payload: object, *, version: str) -> list[dict[str, Any]
             if key in seen:
                 fail(join(path, "id"), f"{statement_id} appears more than once in the batch")
             seen.add(key)
-    return payload  # type: ignore[return-value]
+    return payload
 
 
 def _validate_statement(value: object, path: str, version: str) -> None:
@@ -144,16 +144,17 @@ def _validate_verb(value: object, path: str) -> str:
     check_keys(verb, _VERB_KEYS, path)
     if "id" not in verb:
         fail(join(path, "id"), "is required")
-    validate_iri(verb["id"], path=join(path, "id"))
+    verb_id: str = verb["id"]
+    validate_iri(verb_id, path=join(path, "id"))
     if "display" in verb:
         validate_language_map(verb["display"], join(path, "display"))
-    return verb["id"]
+    return verb_id
 
 
 def _validate_object(value: object, path: str, version: str, *, nested: bool) -> str:
     """Validate a Statement's object and return its objectType."""
     target = require_object(value, path)
-    object_type = target.get("objectType", "Activity")
+    object_type: str = target.get("objectType", "Activity")
     if object_type == "Activity":
         if "objectType" not in target and any(key in target for key in IFI_KEYS):
             fail(join(path, "objectType"), "is required when the object is an Agent or Group")
