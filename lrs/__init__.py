@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lrs import db, errors, health, queue
+from lrs import api, db, errors, health, queue
 from lrs.logs import configure_logging
 from lrs.settings import Settings
 
@@ -22,4 +22,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from lrs.xapi import http as xapi_http
 
     xapi_http.init_app(app)
+    rest = api.init_app(app)
+    for blueprint in rest_blueprints():
+        rest.register_blueprint(blueprint)
     return app
+
+
+def rest_blueprints() -> list:
+    """Every /api/v1 blueprint, one line per package (imported late: they import the models)."""
+    return []

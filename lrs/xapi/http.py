@@ -6,17 +6,15 @@ on ``bp``; this module holds what every one of them shares.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from typing import Any
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, g, request
 
+from lrs.auth.http import basic_credentials
 from lrs.auth.service import Principal, authenticate
 from lrs.db import request_session, utcnow
-from lrs.errors import BadRequest, Unauthorised
+from lrs.errors import BadRequest
 from lrs.settings import Settings
 from lrs.xapi.alternate import ERROR_KEY, AlternateRequestSyntax
 from lrs.xapi.timestamps import format_timestamp
@@ -37,7 +35,6 @@ CORS_HEADERS = {
         "X-Experience-API-Version, X-Experience-API-Consistent-Through"
     ),
 }
-_BASIC = re.compile(r"^\s*basic\s+(\S+)\s*$", re.IGNORECASE)
 
 
 def settings() -> Settings:
@@ -75,7 +72,7 @@ def _negotiate_and_authenticate() -> Response | None:
     if request.endpoint == "xapi.about":
         g.xapi_version = parse_version(request.headers.get(VERSION_HEADER)) or NEWEST
         return None
-    key, secret = _basic_credentials()
+    key, secret = basic_credentials()
     who = authenticate(request_session(), key, secret, base_url=settings().base_url)
     g.xapi_principal = who
     g.xapi_version = who.xapi_version or NEWEST
@@ -96,21 +93,6 @@ def _common_headers(response: Response) -> Response:
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
-
-
-def _basic_credentials() -> tuple[str, str]:
-    header = request.headers.get("Authorization", "")
-    match = _BASIC.match(header)
-    if not match:
-        raise Unauthorised("HTTP Basic credentials are required", headers={"WWW-Authenticate": 'Basic realm="Elimu"'})
-    try:
-        decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise Unauthorised("malformed HTTP Basic credentials", headers={"WWW-Authenticate": 'Basic realm="Elimu"'}) from None
-    key, sep, secret = decoded.partition(":")
-    if not sep:
-        raise Unauthorised("malformed HTTP Basic credentials", headers={"WWW-Authenticate": 'Basic realm="Elimu"'})
-    return key, secret
 
 
 def init_app(app: Flask) -> None:

@@ -115,7 +115,14 @@ _MEDIA_TYPE = re.compile(
 
 
 @lru_cache(maxsize=16384)
+def _is_short_iri(value: str) -> bool:
+    return _IRI.fullmatch(value) is not None
+
+
 def _is_iri(value: str) -> bool:
+    # Only short values are memoised, so hostile clients cannot pin large strings in memory.
+    if len(value) <= 512:
+        return _is_short_iri(value)
     return _IRI.fullmatch(value) is not None
 
 
@@ -172,12 +179,20 @@ _LANGUAGE_TAG = re.compile(
     r"|[Ii]-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
     r"|en-GB-oed|sgn-(?:BE-FR|BE-NL|CH-DE)"
     r"|art-lojban|cel-gaulish|no-bok|no-nyn|zh-(?:guoyu|hakka|min|min-nan|xiang))",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # without ASCII, [a-z] would also match U+017F and U+212A
 )
 
 
-@lru_cache(maxsize=4096)
 def _is_language_tag(tag: str) -> bool:
+    return _is_short_language_tag(tag) if len(tag) <= 64 else _check_language_tag(tag)
+
+
+@lru_cache(maxsize=4096)
+def _is_short_language_tag(tag: str) -> bool:
+    return _check_language_tag(tag)
+
+
+def _check_language_tag(tag: str) -> bool:
     if _LANGUAGE_TAG.fullmatch(tag) is None:
         return False
     if tag.count("-") < 2:
@@ -246,17 +261,20 @@ def validate_version_property(value: object, path: str, version: str) -> None:
 # RFC 3339 date-time (xAPI 2.0), T or space between date and time, offset required.
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,  # \d must not match non-ASCII digits, which int() would happily accept
 )
 # ISO 8601 combined date and time (xAPI 1.0.x): extended or basic format, minutes or seconds
 # precision, optional decimal fraction, optional offset (hh, hhmm or hh:mm).
 _ISO8601_EXTENDED = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?"
+    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?",
+    re.ASCII,
 )
 _ISO8601_BASIC = re.compile(
     r"(\d{4})(\d{2})(\d{2})[Tt](\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2})(\d{2})?)?"
+    r"(?:([Zz])|([+-])(\d{2})(\d{2})?)?",
+    re.ASCII,
 )
 
 
@@ -300,10 +318,11 @@ def parse_timestamp(value: str, *, path: str, version: str | None = None) -> dat
 _DURATION = re.compile(
     r"P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?"
-    r"|P\d+(?:[.,]\d+)?W"
+    r"|P\d+(?:[.,]\d+)?W",
+    re.ASCII,
 )
 # Only the smallest component given may carry a decimal fraction.
-_DURATION_FRACTION = re.compile(r"[^.,]*[.,]\d+[YMWDHS]")
+_DURATION_FRACTION = re.compile(r"[^.,]*[.,]\d+[YMWDHS]", re.ASCII)
 
 
 def validate_duration(value: object, path: str) -> None:

@@ -359,6 +359,7 @@ INVALID = [
     ("duration bare P", {"result": {"duration": "P"}}, "result.duration"),
     ("duration fraction not last", {"result": {"duration": "PT1.5H30M"}}, "result.duration"),
     ("duration number", {"result": {"duration": 12345}}, "result.duration"),
+    ("duration non-ASCII digit", {"result": {"duration": "PT\u0661S"}}, "result.duration"),
     ("result extensions numeric", {"result": {"extensions": 12345}}, "result.extensions"),
     ("result unknown property", {"result": {"passed": True}}, "result.passed"),
     ("score not object", {"result": {"score": 12345}}, "result.score"),
@@ -728,7 +729,7 @@ def test_validate_uuid_refuses(value: object) -> None:
 LANGUAGE_TAGS_OK = ["de", "de-DE", "zh-Hant", "sr-Latn-RS", "cmn", "ase", "es-419", "zh-Hans-CN", "en-GB-oed",
                     "i-klingon", "x-private", "de-CH-1901", "en-a-bbb-x-a-ccc", "sl-rozaj-biske", "EN-us"]
 LANGUAGE_TAGS_BAD = ["a12345", "a12345678", "something", "", "e", "en-", "-en", "en--US", "zh-z-aaa-z-bbb-c-ccc",
-                     "de-1901-1901", "en-x", "en_US", "en-US-"]
+                     "de-1901-1901", "en-x", "en_US", "en-US-", "en-\u212a\u212a"]
 
 
 @BOTH
@@ -773,7 +774,8 @@ def test_parse_timestamp_keeps_offset_and_defaults_to_utc_for_1_0() -> None:
     "value",
     ["not a timestamp", "2013-05-18", "2013-05-18T05:32:34.804-00:00", "2013-05-18T05:32:34-0000",
      "2013-05-18T05:32:34-00", "2013-13-01T00:00:00Z", "2013-05-18T05:32:60Z", "2013-05-18T05:32:34+24:00",
-     "2013-05-18T05:32:34+01:60", "2013-05-18T05:32:34.Z", "2013-05-18T05:32.5Z", " 2013-05-18T05:32:34Z"],
+     "2013-05-18T05:32:34+01:60", "2013-05-18T05:32:34.Z", "2013-05-18T05:32.5Z", " 2013-05-18T05:32:34Z",
+     "2013-05-18T05:32:34Z\n", "\u0662\u0660\u0661\u0663-05-18T05:32:34Z"],  # Arabic-Indic digits
 )
 def test_parse_timestamp_refuses(value: str) -> None:
     for version in (None, V1, V2):

@@ -1,0 +1,78 @@
+"""The REST API at /api/v1: flask-smorest wiring, documented in OpenAPI at /api/openapi.json.
+
+Errors keep Elimu's one envelope, ``{"error": {"code", "message"}}``; request validation failures
+(webargs' 422) are answered 400 with the offending fields under ``error.fields``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from lrs.errors import error_body
+
+
+class ErrorDetailSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    fields = ma.fields.Dict(metadata={"description": "per-field messages for invalid requests"})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
+class ElimuApi(Api):  # type: ignore[misc]
+    """smorest's Api answering errors in Elimu's envelope."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def handle_http_exception(self, error: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        headers = dict(data.get("headers") or {})
+        if status == 422:  # webargs: the body or query did not match its schema
+            messages = data.get("messages") or data.get("errors") or {}
+            fields = {k: v for location in messages.values() for k, v in location.items()} if _by_location(messages) else messages
+            body = error_body("invalid_request", "the request is invalid: " + _summary(fields))
+            body["error"]["fields"] = fields
+            return body, 400, headers
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_body(code, data.get("message") or error.description or error.name), status, headers
+
+
+def _by_location(messages: dict[str, Any]) -> bool:
+    return bool(messages) and all(k in ("json", "query", "form", "files", "headers", "view_args") for k in messages)
+
+
+def _summary(fields: dict[str, Any]) -> str:
+    parts = []
+    for name, problems in fields.items():
+        text = problems if isinstance(problems, str) else "; ".join(map(str, problems)) if isinstance(problems, list) else "invalid"
+        parts.append(f"{name}: {text}")
+    return ", ".join(parts) or "invalid input"
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
+    """A documented REST blueprint under /api/v1."""
+    return Blueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+
+
+def init_app(app: Flask) -> ElimuApi:
+    app.config.update(
+        API_TITLE="Elimu",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
+            "security": [{"basic": []}],
+        },
+    )
+    api = ElimuApi(app)
+    app.extensions["elimu.api"] = api
+    return api
