@@ -70,7 +70,7 @@ def store_statements(
     _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh])
     record_definitions(session, (body for _, body in fresh))
     if attachments:
-        _store_attachment_contents(session, attachments)
+        _store_attachment_contents(session, attachments, _declared_content_types(statements))
     return StoredBatch(ids=[str(statement_id) for statement_id in ids], new_seqs=seqs)
 
 
@@ -182,10 +182,22 @@ def _void_targets(session: Session, bodies: list[dict[str, Any]], new_ids: list[
         )
 
 
-def _store_attachment_contents(session: Session, attachments: Mapping[str, Part]) -> None:
+def _declared_content_types(statements: list[dict[str, Any]]) -> dict[str, str]:
+    declared: dict[str, str] = {}
+    for statement in statements:
+        for holder in (statement, statement["object"]):
+            for attachment in holder.get("attachments") or ():
+                declared.setdefault(attachment["sha2"], attachment["contentType"])
+    return declared
+
+
+def _store_attachment_contents(
+    session: Session, attachments: Mapping[str, Part], declared: Mapping[str, str]
+) -> None:
+    # Serve an attachment with the contentType its statement declared, not whatever the part said.
     for sha2, part in attachments.items():
         upsert = dialect_insert(session, AttachmentContent).values(
-            sha2=sha2, content_type=part.content_type, content=part.body
+            sha2=sha2, content_type=declared.get(sha2, part.content_type), content=part.body
         )
         session.execute(upsert.on_conflict_do_nothing(index_elements=[AttachmentContent.sha2]))
 
