@@ -5,19 +5,25 @@ Sessions belong to the edge (a request, a job, a CLI command): services receive 
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, Uuid, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from lrs.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,7 +91,18 @@ def build_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(settings.database_url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        settings.database_url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        json_serializer=_orjson_text,
+        json_deserializer=orjson.loads,
+    )
+
+
+def _orjson_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def init_app(app: Flask) -> None:
@@ -136,3 +153,30 @@ def dialect_insert(session: Session, model: type[Base]) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(model)
+
+
+def commit_with_retry(session: Session, work: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run ``work`` and commit; when the database aborts it for a transient reason, roll back and rerun.
+
+    Concurrent writers can deadlock on shared rows or race on a unique key (two clients sending the
+    same statement id at once); rerunning the whole unit of work resolves both.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except (OperationalError, IntegrityError) as error:
+            session.rollback()
+            if attempt == attempts or not _is_transient(error):
+                raise
+            logger.info("transaction retried after %s (attempt %d)", type(error.orig).__name__, attempt)
+    raise AssertionError("unreachable")
+
+
+def _is_transient(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in ("40001", "40P01", "23505"):  # serialization failure, deadlock, unique violation
+        return True
+    message = str(error.orig).lower()
+    return "database is locked" in message or "unique constraint failed" in message

@@ -52,7 +52,8 @@ def record_definitions(session: Session, statements: Iterable[dict[str, Any]]) -
     rows = session.execute(select(Activity.iri, Activity.definition).where(Activity.iri.in_(incoming)))
     known = {row.iri: row.definition for row in rows}
     now = utcnow()
-    for iri, definition in incoming.items():
+    # Sorted, so that concurrent batches lock shared activity rows in the same order (no deadlocks).
+    for iri, definition in sorted(incoming.items()):
         merged = merge_definition(known.get(iri), definition)
         if iri in known and merged == known[iri]:
             continue

@@ -9,7 +9,7 @@ import orjson
 from flask import Response, request
 
 from lrs.auth.service import require_active_centre
-from lrs.db import request_session, utcnow
+from lrs.db import commit_with_retry, request_session, utcnow
 from lrs.errors import BadRequest, NotFound
 from lrs.xapi.attachments import check_attachments
 from lrs.xapi.http import bp, json_response, no_content, principal, settings, xapi_version
@@ -90,8 +90,10 @@ def _store(statements: list[dict[str, Any]], attachments: list[Part] | None) -> 
     check_statement_ownership(who, statements)
     parts = check_attachments(statements, attachments or [])
     session = request_session()
-    batch = store_statements(session, statements, principal=who, version=xapi_version(), attachments=parts)
-    session.commit()
+    batch = commit_with_retry(
+        session,
+        lambda: store_statements(session, statements, principal=who, version=xapi_version(), attachments=parts),
+    )
     return batch.ids
 
 

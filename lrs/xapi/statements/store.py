@@ -6,20 +6,22 @@ One call stores a whole batch or nothing; the caller's transaction makes that so
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
+from lrs.bulk import bulk_insert
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import InvalidStatement, StatementConflict
 from lrs.xapi.activities import record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
+from lrs.xapi.ownership import check_voiding_ownership, same_centre
 from lrs.xapi.statements.compare import same_statement
 from lrs.xapi.statements.index import index_statement
 from lrs.xapi.timestamps import format_timestamp
@@ -66,8 +68,9 @@ def store_statements(
         fresh.append((statement_id, _with_lrs_properties(statement, statement_id, now, principal, version)))
 
     _check_voiding_targets(session, [body for _, body in fresh])
+    check_voiding_ownership(session, principal, _voiding_targets(body for _, body in fresh))
     seqs = _insert(session, fresh, now, principal)
-    _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh])
+    _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh], principal)
     record_definitions(session, (body for _, body in fresh))
     if attachments:
         _store_attachment_contents(session, attachments, _declared_content_types(statements))
@@ -146,34 +149,40 @@ def _insert(
         }
         for statement_id, body in fresh
     ]
-    seqs = list(
-        session.scalars(insert(Statement).returning(Statement.seq, sort_by_parameter_order=True), rows)
-    )
+    inserted = bulk_insert(session, Statement.__table__, rows, returning=(Statement.id, Statement.seq))
+    seq_of = dict(inserted)
+    seqs = [seq_of[statement_id] for statement_id, _ in fresh]
     agent_rows: list[dict[str, Any]] = []
     activity_rows: list[dict[str, Any]] = []
     for seq, (_, body) in zip(seqs, fresh, strict=True):
         index = index_statement(body)
         agent_rows.extend({"statement_seq": seq, "ifi": ifi, "is_direct": d} for ifi, d in index.agents)
         activity_rows.extend({"statement_seq": seq, "iri": iri, "is_direct": d} for iri, d in index.activities)
-    if agent_rows:
-        session.execute(insert(StatementAgent), agent_rows)
-    if activity_rows:
-        session.execute(insert(StatementActivity), activity_rows)
+    bulk_insert(session, StatementAgent.__table__, agent_rows)
+    bulk_insert(session, StatementActivity.__table__, activity_rows)
     return seqs
 
 
-def _void_targets(session: Session, bodies: list[dict[str, Any]], new_ids: list[uuid.UUID]) -> None:
-    targets = [uuid.UUID(body["object"]["id"]) for body in bodies if is_voiding(body)]
+def _voiding_targets(bodies: Iterable[dict[str, Any]]) -> set[uuid.UUID]:
+    return {uuid.UUID(body["object"]["id"]) for body in bodies if is_voiding(body)}
+
+
+def _void_targets(
+    session: Session, bodies: list[dict[str, Any]], new_ids: list[uuid.UUID], principal: Principal
+) -> None:
+    targets = _voiding_targets(bodies)
     if targets:
+        voidable = [] if principal.role == "admin" else [same_centre(Statement, principal)]
         session.execute(
             update(Statement)
-            .where(Statement.id.in_(targets), Statement.verb_iri != VOIDED)
+            .where(Statement.id.in_(targets), Statement.verb_iri != VOIDED, *voidable)
             .values(is_voided=True)
         )
     if new_ids:
-        # A voiding statement may arrive before its target: honour it when the target lands.
+        # A voiding statement may arrive before its target: honour it when the target lands,
+        # if it came from the target's own centre.
         already_voided = select(Statement.object_statement_id).where(
-            Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(new_ids)
+            Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(new_ids), same_centre(Statement, principal)
         )
         session.execute(
             update(Statement)

@@ -1,0 +1,224 @@
+"""Benchmark of the xAPI write and read paths on PostgreSQL, against this machine's own ceiling.
+
+Run: ``python -m bench.ingest [--statements 100000] [--singles 4000] [--clients 4] [--queries 400]``
+
+It creates a scratch PostgreSQL database, starts a real ``elimu serve`` on it, and measures in one run:
+  1. the raw PostgreSQL insert rate for the same rows and indexes (the ceiling), 50 rows and 1 row per
+     transaction, with psycopg and no Elimu code at all;
+  2. batched ingest: POSTs of 50 statements from N concurrent clients;
+  3. single-statement POSTs from N concurrent clients;
+  4. GET query latency (p50/p99) on the resulting store (>= 100,000 statements by default).
+Figures and ratios are printed; paste them into bench/RESULTS.md with the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import requests
+
+from bench.workload import moodle_statement
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=100_000, help="batched statements to ingest")
+    parser.add_argument("--singles", type=int, default=4_000, help="single-statement POSTs")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: elimu's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: elimu's)")
+    parser.add_argument("--database", default="elimu_bench")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    database_url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
+    recreate_database(args.database)
+    data_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"elimu-bench-{os.getpid()}"
+    env = {**os.environ, "ELIMU_DATABASE_URL": database_url, "ELIMU_DATA_DIR": str(data_dir),
+           "ELIMU_REDIS_URL": os.environ.get("ELIMU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+           "ELIMU_LOG_LEVEL": "WARNING"}
+    run_cli(env, "init")
+    credential = json.loads(run_cli(env, "clients", "create", "--name", "bench", "--scope", "all", "--json"))
+
+    print(f"machine: {os.cpu_count()} cores; clients: {args.clients}; PostgreSQL: {database_url}")
+    ceiling_batched, ceiling_single = raw_insert_ceiling(database_url)
+    print(f"ceiling  raw PostgreSQL, 50 rows/transaction : {ceiling_batched:8.0f} rows/s")
+    print(f"ceiling  raw PostgreSQL, 1 row/transaction   : {ceiling_single:8.0f} rows/s")
+
+    server = start_server(env, args.port, args.workers, args.threads)
+    try:
+        url = f"http://127.0.0.1:{args.port}/xapi/statements"
+        auth = (credential["key"], credential["secret"])
+        batched = post_load(url, auth, args.clients, total=args.statements, batch=50)
+        print(f"elimu    POST 50 statements, {args.clients} clients     : {batched:8.0f} statements/s"
+              f"  ({batched / ceiling_batched:.0%} of the 50-row ceiling; target >= 30%)")
+        single = post_load(url, auth, args.clients, total=args.singles, batch=1)
+        print(f"elimu    POST 1 statement, {args.clients} clients       : {single:8.0f} statements/s"
+              f"  ({single / ceiling_single:.0%} of the 1-row ceiling; target >= 500/s)")
+        stored = count_statements(database_url)
+        for name, (p50, p99) in query_latencies(url, auth, args.queries).items():
+            print(f"elimu    GET {name:<33}: p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  (store: {stored} statements; target p99 < 50 ms)")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def recreate_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "lrs.cli", *args], env=env, check=True,  # noqa: S603
+                            capture_output=True, text=True)
+    return result.stdout
+
+
+def start_server(env: dict[str, str], port: int, workers: int | None, threads: int | None) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "lrs.cli", "serve", "--port", str(port)]
+    if workers:
+        command += ["--workers", str(workers)]
+    if threads:
+        command += ["--threads", str(threads)]
+    log = open(Path(env["ELIMU_DATA_DIR"]) / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).ok:
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("elimu serve did not become ready")
+
+
+def raw_insert_ceiling(database_url: str) -> tuple[float, float]:
+    """Rows/s psycopg alone reaches into a copy of the statements table (same columns, same indexes)."""
+    rng = random.Random(7)
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE ceiling_statements (LIKE statements INCLUDING ALL)")
+        client_id = connection.execute("SELECT min(id) FROM clients").fetchone()[0]
+        sql = ("INSERT INTO ceiling_statements (id, stored, verb_iri, registration, object_statement_id, is_voided,"
+               " client_id, centre_id, body) VALUES (%s, now(), %s, %s, NULL, false, %s, NULL, %s)")
+
+        def rows(n: int) -> list[tuple[Any, ...]]:
+            made = []
+            for _ in range(n):
+                statement = moodle_statement(rng, 20_000, 50)
+                made.append((uuid.uuid4(), statement["verb"]["id"], statement["context"]["registration"], client_id,
+                             json.dumps(statement)))
+            return made
+
+        batches = [rows(50) for _ in range(200)]
+        started = time.perf_counter()
+        for batch in batches:
+            with connection.transaction(), connection.cursor() as cursor:
+                cursor.executemany(sql, batch)
+        batched = 50 * len(batches) / (time.perf_counter() - started)
+
+        singles = rows(2000)
+        started = time.perf_counter()
+        for row in singles:
+            with connection.transaction():
+                connection.execute(sql, row)
+        single = len(singles) / (time.perf_counter() - started)
+        connection.execute("DROP TABLE ceiling_statements")
+    return batched, single
+
+
+def _client(url: str, auth: tuple[str, str], requests_to_send: int, batch: int, seed: int,
+            barrier: Any, results: Any) -> None:
+    """One client process: build its payloads, wait for the others, then send them back to back."""
+    rng = random.Random(seed)
+    payloads = [json.dumps([moodle_statement(rng, 20_000, 50) for _ in range(batch)]) for _ in range(requests_to_send)]
+    session = requests.Session()
+    session.auth = auth
+    session.post(url, data=payloads[0], headers=HEADERS).raise_for_status()  # open the connection
+    barrier.wait()
+    started = time.perf_counter()
+    for payload in payloads[1:]:
+        session.post(url, data=payload, headers=HEADERS).raise_for_status()
+    results.put((started, time.perf_counter(), (len(payloads) - 1) * batch))
+
+
+def post_load(url: str, auth: tuple[str, str], clients: int, *, total: int, batch: int) -> float:
+    """Statements/s that ``clients`` concurrent processes achieve POSTing ``batch`` statements per request.
+
+    Payloads are built before the clock starts, so the figure is the server's, not the generator's.
+    """
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients)
+    results = context.Queue()
+    per_client = max(2, total // (clients * batch) + 1)
+    processes = [
+        context.Process(target=_client, args=(url, auth, per_client, batch, 1000 * batch + n, barrier, results))
+        for n in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=1800) for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise SystemExit("a benchmark client failed")
+    started = min(start for start, _, _ in outcomes)
+    finished = max(end for _, end, _ in outcomes)
+    return sum(sent for _, _, sent in outcomes) / (finished - started)
+
+
+def count_statements(database_url: str) -> int:
+    with psycopg.connect(database_url) as connection:
+        return connection.execute("SELECT count(*) FROM statements").fetchone()[0]
+
+
+def query_latencies(url: str, auth: tuple[str, str], count: int) -> dict[str, tuple[float, float]]:
+    rng = random.Random(11)
+    session = requests.Session()
+    session.auth = auth
+    headers = {"X-Experience-API-Version": "1.0.3"}
+
+    def agent() -> dict[str, str]:
+        return {"agent": json.dumps({"account": {"homePage": "https://elearning.ksg.ac.ke", "name": str(1000 + rng.randrange(20_000))}})}
+
+    def activity() -> dict[str, str]:
+        return {"activity": f"https://elearning.ksg.ac.ke/course/view.php?id={rng.randrange(50)}", "related_activities": "true", "limit": "20"}
+
+    def verb_since() -> dict[str, str]:
+        return {"verb": rng.choice(["http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/failed"]),
+                "since": "2026-01-01T00:00:00Z", "limit": "25"}
+
+    shapes = {"by agent": agent, "by activity (related, limit 20)": activity,
+              "by verb since (limit 25)": verb_since, "newest page (limit 100)": dict}
+    results = {}
+    for name, params in shapes.items():
+        timings = []
+        for _ in range(count):
+            started = time.perf_counter()
+            response = session.get(url, params=params(), headers=headers)
+            response.raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results[name] = (statistics.median(timings), timings[int(len(timings) * 0.99) - 1])
+    return results
+
+
+if __name__ == "__main__":
+    main()
