@@ -92,6 +92,21 @@ def create_client_command(name: str, centre_slug: str | None, scopes: tuple[str,
         click.echo(f"key:    {credential['key']}\nsecret: {credential['secret']}")
 
 
+@cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Seed a believable demo and print a credential to explore it with."""
+    from lrs.demo import seed_demo
+
+    settings: Settings = current_app.extensions["elimu.settings"]
+    upgrade_schema(current_app)
+    with session_scope() as session:
+        credential = seed_demo(session, base_url=settings.base_url).as_json()
+    click.echo(f"xAPI endpoint: {settings.base_url}/xapi/")
+    click.echo(f"key:           {credential['key']}")
+    click.echo(f"secret:        {credential['secret']}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli(prog_name="elimu")
 
