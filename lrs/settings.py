@@ -43,6 +43,11 @@ class Settings:
     statements_page_size: int
     connector_allow_private: bool
     log_level: str
+    # Credentials: the signing key given by environment (PEM or Multikey) instead of the keyring
+    # under data_dir, the public Multikeys of keys it replaced, and the name credentials carry.
+    signing_key: str | None = None
+    retired_public_keys: tuple[str, ...] = ()
+    issuer_name: str = "Elimu"
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,7 +81,19 @@ class Settings:
             statements_page_size=_int(env, "ELIMU_STATEMENTS_PAGE_SIZE", 100),
             connector_allow_private=_flag(env, "ELIMU_CONNECTOR_ALLOW_PRIVATE"),
             log_level=(env.get("ELIMU_LOG_LEVEL") or "INFO").upper(),
+            signing_key=_signing_key(env),
+            retired_public_keys=tuple(env.get("ELIMU_RETIRED_PUBLIC_KEYS", "").replace(",", " ").split()),
+            issuer_name=(env.get("ELIMU_ISSUER_NAME") or "Elimu").strip(),
         )
+
+
+def _signing_key(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("ELIMU_SIGNING_KEY") or "").strip()
+    if not raw:
+        return None
+    if not (raw.startswith("-----BEGIN PRIVATE KEY-----") or raw.startswith("z")):
+        raise SettingsError("ELIMU_SIGNING_KEY must be an Ed25519 private key as PKCS#8 PEM or a Multikey (z...)")
+    return raw
 
 
 def _persistent_secret(data_dir: Path) -> str:
