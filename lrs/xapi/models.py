@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lrs.db import BigId, Base, JSONDoc, JSONDocType, UTCDateTime
@@ -20,12 +20,23 @@ class Statement(Base):
     """
 
     __tablename__ = "statements"
+    __table_args__ = (
+        # (filter, seq) pairs let a newest-first page of one verb or registration stop after `limit` rows.
+        Index("ix_statements_verb_seq", "verb_iri", "seq"),
+        Index("ix_statements_registration_seq", "registration", "seq"),
+        # Few statements target another; this index lists just those, newest first.
+        Index(
+            "ix_statements_refs_seq", "seq",
+            postgresql_where=text("object_statement_id IS NOT NULL"),
+            sqlite_where=text("object_statement_id IS NOT NULL"),
+        ),
+    )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True)
     stored: Mapped[UTCDateTime] = mapped_column(index=True)
-    verb_iri: Mapped[str] = mapped_column(IRI, index=True)
-    registration: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    verb_iri: Mapped[str] = mapped_column(IRI)
+    registration: Mapped[uuid.UUID | None]
     object_statement_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     is_voided: Mapped[bool] = mapped_column(default=False)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -82,12 +93,20 @@ class Activity(Base):
 class Document(Base):
     """A state, activity profile or agent profile document.
 
-    Absent keys are stored as "" so that one unique constraint covers all three kinds.
+    Absent keys are stored as "" so that one unique constraint covers all three kinds. Each centre has its
+    own documents (``centre_id``); those of centre-less credentials (``centre_id`` NULL) get a partial index,
+    since NULLs never collide in a unique constraint.
     """
 
     __tablename__ = "documents"
     __table_args__ = (
-        UniqueConstraint("kind", "activity_iri", "agent_ifi", "registration", "doc_id", name="uq_documents_key"),
+        UniqueConstraint(
+            "kind", "activity_iri", "agent_ifi", "registration", "doc_id", "centre_id", name="uq_documents_key"
+        ),
+        Index(
+            "uq_documents_key_unowned", "kind", "activity_iri", "agent_ifi", "registration", "doc_id",
+            unique=True, sqlite_where=text("centre_id IS NULL"), postgresql_where=text("centre_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,9 +45,41 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('pending', 'approved', 'rejected', 'suspended', 'revoked', name='centrestatus', native_enum=False, length=20), nullable=False),
     sa.Column('status_reason', sa.String(length=2000), nullable=True),
     sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('status_changed_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centres')),
     sa.UniqueConstraint('slug', name=op.f('uq_centres_slug'))
     )
+    with op.batch_alter_table('centres', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_centres_status'), ['status'], unique=False)
+
+    op.create_table('people',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('last_login_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
+    sa.UniqueConstraint('email', name=op.f('uq_people_email'))
+    )
+    op.create_table('centre_audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('actor', sa.String(length=320), nullable=False),
+    sa.Column('actor_kind', sa.String(length=20), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('reason', sa.String(length=2000), nullable=True),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=True),
+    sa.Column('credential_key', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_centre_audit_entries_centre_id_centres')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_centre_audit_entries'))
+    )
+    with op.batch_alter_table('centre_audit_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_centre_audit_entries_centre_id_id', ['centre_id', 'id'], unique=False)
+
     op.create_table('clients',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -83,11 +115,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_documents_centre_id_centres')),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_documents_client_id_clients')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
-    sa.UniqueConstraint('kind', 'activity_iri', 'agent_ifi', 'registration', 'doc_id', name='uq_documents_key')
+    sa.UniqueConstraint('kind', 'activity_iri', 'agent_ifi', 'registration', 'doc_id', 'centre_id', name='uq_documents_key')
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_centre_id'), ['centre_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_updated'), ['updated'], unique=False)
+        batch_op.create_index('uq_documents_key_unowned', ['kind', 'activity_iri', 'agent_ifi', 'registration', 'doc_id'], unique=True, sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
 
     op.create_table('statements',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -109,9 +142,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_statements_centre_id'), ['centre_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_object_statement_id'), ['object_statement_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_statements_registration'), ['registration'], unique=False)
+        batch_op.create_index('ix_statements_refs_seq', ['seq'], unique=False, postgresql_where=sa.text('object_statement_id IS NOT NULL'), sqlite_where=sa.text('object_statement_id IS NOT NULL'))
+        batch_op.create_index('ix_statements_registration_seq', ['registration', 'seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_stored'), ['stored'], unique=False)
-        batch_op.create_index(batch_op.f('ix_statements_verb_iri'), ['verb_iri'], unique=False)
+        batch_op.create_index('ix_statements_verb_seq', ['verb_iri', 'seq'], unique=False)
 
     op.create_table('statement_activities',
     sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -145,15 +179,17 @@ def downgrade() -> None:
 
     op.drop_table('statement_activities')
     with op.batch_alter_table('statements', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_statements_verb_iri'))
+        batch_op.drop_index('ix_statements_verb_seq')
         batch_op.drop_index(batch_op.f('ix_statements_stored'))
-        batch_op.drop_index(batch_op.f('ix_statements_registration'))
+        batch_op.drop_index('ix_statements_registration_seq')
+        batch_op.drop_index('ix_statements_refs_seq', postgresql_where=sa.text('object_statement_id IS NOT NULL'), sqlite_where=sa.text('object_statement_id IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_statements_object_statement_id'))
         batch_op.drop_index(batch_op.f('ix_statements_client_id'))
         batch_op.drop_index(batch_op.f('ix_statements_centre_id'))
 
     op.drop_table('statements')
     with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index('uq_documents_key_unowned', sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_documents_updated'))
         batch_op.drop_index(batch_op.f('ix_documents_centre_id'))
 
@@ -162,6 +198,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_clients_centre_id'))
 
     op.drop_table('clients')
+    with op.batch_alter_table('centre_audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_centre_audit_entries_centre_id_id')
+
+    op.drop_table('centre_audit_entries')
+    op.drop_table('people')
+    with op.batch_alter_table('centres', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_centres_status'))
+
     op.drop_table('centres')
     op.drop_table('attachment_contents')
     op.drop_table('activities')

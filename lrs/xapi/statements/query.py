@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from lrs.auth.service import Principal
@@ -31,35 +31,44 @@ def get_statement(session: Session, query: SingleStatementQuery, principal: Prin
 
 
 def find_statements(session: Session, query: StatementQuery, principal: Principal) -> StatementPage:
-    """A page of statements matching ``query``, newest first unless ``ascending``."""
+    """A page of statements matching ``query``, newest first unless ``ascending``.
+
+    A statement that targets another (StatementRef) matches when its target does; those are found by a
+    second query over the few statements that target anything, so each query stays an index scan.
+    """
     ceiling = query.ceiling_seq
     if ceiling is None:
         ceiling = session.scalar(select(func.max(Statement.seq))) or 0
-    statement = _matching(query).where(Statement.seq <= ceiling).where(*_visibility(Statement, principal))
+    bounds = [Statement.is_voided.is_(False), Statement.seq <= ceiling, *_visibility(Statement, principal)]
     if query.after_seq is not None:
-        beyond = Statement.seq > query.after_seq if query.ascending else Statement.seq < query.after_seq
-        statement = statement.where(beyond)
+        bounds.append(Statement.seq > query.after_seq if query.ascending else Statement.seq < query.after_seq)
+    if query.since is not None:
+        bounds.append(Statement.stored > query.since)
+    if query.until is not None:
+        bounds.append(Statement.stored <= query.until)
     order = Statement.seq.asc() if query.ascending else Statement.seq.desc()
-    rows = session.execute(statement.order_by(order).limit(query.limit + 1)).all()
+    wanted = query.limit + 1
+
+    own = _filters(Statement, query)
+    page = select(Statement.seq, Statement.body).where(*bounds, *own).order_by(order).limit(wanted)
+    rows = list(session.execute(page))
+    if own:
+        target = aliased(Statement)
+        via_target = (
+            select(Statement.seq, Statement.body)
+            .where(*bounds, Statement.object_statement_id.is_not(None))
+            .where(Statement.object_statement_id.in_(select(target.id).where(*_filters(target, query))))
+            .order_by(order)
+            .limit(wanted)
+        )
+        by_seq = {row.seq: row for row in rows}
+        by_seq.update((row.seq, row) for row in session.execute(via_target))
+        rows = sorted(by_seq.values(), key=lambda row: row.seq, reverse=not query.ascending)[:wanted]
+
     has_more = len(rows) > query.limit
     rows = rows[: query.limit]
     next_query = query.resumed(rows[-1].seq, ceiling) if has_more and rows else None
     return StatementPage([row.body for row in rows], next_query)
-
-
-def _matching(query: StatementQuery) -> Select[Any]:
-    statement = select(Statement.seq, Statement.body).where(Statement.is_voided.is_(False))
-    if query.since is not None:
-        statement = statement.where(Statement.stored > query.since)
-    if query.until is not None:
-        statement = statement.where(Statement.stored <= query.until)
-    own = _filters(Statement, query)
-    if own:
-        # A statement that targets another (StatementRef) matches when its target does.
-        target = aliased(Statement)
-        via_target = Statement.object_statement_id.in_(select(target.id).where(*_filters(target, query)))
-        statement = statement.where(or_(and_(*own), via_target))
-    return statement
 
 
 def _filters(table: Any, query: StatementQuery) -> list[Any]:
