@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lrs.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from lrs.centres.models import Centre
 
 
 class Client(Base):
@@ -29,8 +32,18 @@ class Client(Base):
     # The xAPI version this client last spoke; answers to its unversioned requests use it.
     xapi_version: Mapped[str | None] = mapped_column(String(10))
 
-    def authority(self, base_url: str) -> dict[str, Any]:
-        """The xAPI Agent this credential writes statements as."""
+    def authority(self, base_url: str, centre: Centre | None = None) -> dict[str, Any]:
+        """The xAPI Agent this credential writes statements as.
+
+        A centre's credential writes as the centre: its name, and an account on the centre's public page
+        named by the credential's key, so every statement says which centre and which credential sent it.
+        """
+        if centre is not None:
+            return {
+                "objectType": "Agent",
+                "name": centre.name,
+                "account": {"homePage": f"{base_url}/centres/{centre.slug}", "name": self.key},
+            }
         return {
             "objectType": "Agent",
             "name": self.name,

@@ -73,6 +73,10 @@ def issue_credential(
         raise BadRequest(f"unknown scope(s): {', '.join(sorted(unknown))}")
     if role is not None and role not in ROLES:
         raise BadRequest(f"unknown role {role!r}; expected one of {', '.join(sorted(ROLES))}")
+    if centre is not None and role not in (None, "centre"):
+        raise BadRequest("a centre's credential has the centre role, never admin or registrar")
+    if centre is None and role == "centre":
+        raise BadRequest("a credential with the centre role must belong to a centre")
     secret = secrets.token_urlsafe(32)
     client = Client(
         key=secrets.token_hex(16),
@@ -106,17 +110,26 @@ def authenticate(session: Session, key: str, secret: str, *, base_url: str) -> P
         scopes=frozenset(client.scopes),
         role=client.role,
         centre=centre,
-        authority=client.authority(base_url),
+        authority=client.authority(base_url, centre),
         xapi_version=client.xapi_version,
     )
 
 
 def require_active_centre(principal: Principal) -> None:
     """Refuse writes by a centre that is not approved, saying why."""
+    _require_centre_status(principal, (CentreStatus.APPROVED,), "write")
+
+
+def require_readable_centre(principal: Principal) -> None:
+    """Refuse reads by a centre that was never approved or has been revoked; a suspended one still reads its own."""
+    _require_centre_status(principal, (CentreStatus.APPROVED, CentreStatus.SUSPENDED), "read")
+
+
+def _require_centre_status(principal: Principal, allowed: tuple[CentreStatus, ...], what: str) -> None:
     centre = principal.centre
-    if centre is not None and centre.status is not CentreStatus.APPROVED:
+    if centre is not None and centre.status not in allowed:
         reason = f": {centre.status_reason}" if centre.status_reason else ""
-        raise Forbidden(f"centre {centre.slug} is {centre.status.value}{reason}")
+        raise Forbidden(f"centre {centre.slug} is {centre.status.value} and may not {what} records{reason}")
 
 
 def _challenge() -> dict[str, str]:

@@ -7,12 +7,14 @@ from email.utils import format_datetime
 
 from flask import Response, request
 
+from lrs.auth.service import Principal, require_active_centre
 from lrs.db import request_session
 from lrs.errors import BadRequest, NotFound
 from lrs.xapi import documents
 from lrs.xapi.activities import activity_object
 from lrs.xapi.documents import ACTIVITY_PROFILE, AGENT_PROFILE, STATE, DocumentScope, Preconditions
 from lrs.xapi.http import bp, json_response, no_content, principal, xapi_version
+from lrs.xapi.ownership import check_activity_ownership, check_agent_ownership
 from lrs.xapi.statements.params import parse_agent_param
 from lrs.xapi.validation import agent_ifi, parse_timestamp, validate_iri, validate_uuid
 
@@ -55,6 +57,7 @@ def activities() -> Response:
     principal().require("read_definitions")
     args = _args(required={"activityId"}, allowed={"activityId"})
     validate_iri(args["activityId"], path="activityId")
+    check_activity_ownership(principal(), args["activityId"])
     return json_response(activity_object(request_session(), args["activityId"]))
 
 
@@ -80,7 +83,7 @@ def _document_request(resource: DocumentResource) -> Response:
         allowed.add("since")
     required = set(resource.required) | ({resource.id_param} if single_required else set())
     args = _args(required=required, allowed=allowed)
-    scope = _scope(resource, args, centre_id=who.centre.id if who.centre and who.role == "centre" else None)
+    scope = _scope(resource, args, who, writing=method != "GET")
     session = request_session()
     doc_id = args.get(resource.id_param)
 
@@ -123,19 +126,25 @@ def _document_request(resource: DocumentResource) -> Response:
     return no_content({"ETag": f'"{document.etag}"'})
 
 
-def _scope(resource: DocumentResource, args: dict[str, str], *, centre_id: int | None) -> DocumentScope:
+def _scope(resource: DocumentResource, args: dict[str, str], who: Principal, *, writing: bool) -> DocumentScope:
+    """The documents a request is about, in the caller's centre; a centre writes only about what it owns."""
     activity_iri = ""
     if "activityId" in args:
         validate_iri(args["activityId"], path="activityId")
         activity_iri = args["activityId"]
-    ifi = ""
-    if "agent" in args:
-        ifi = agent_ifi(parse_agent_param(args["agent"], version=xapi_version())) or ""
+    agent = parse_agent_param(args["agent"], version=xapi_version()) if "agent" in args else None
     registration = ""
     if "registration" in args:
         validate_uuid(args["registration"], path="registration")
         registration = args["registration"].lower()
-    return DocumentScope(resource.kind, activity_iri, ifi, registration, centre_id)
+    if writing:
+        require_active_centre(who)
+        if activity_iri:
+            check_activity_ownership(who, activity_iri)
+        if agent is not None:
+            check_agent_ownership(who, agent)
+    ifi = (agent_ifi(agent) or "") if agent is not None else ""
+    return DocumentScope(resource.kind, activity_iri, ifi, registration, who.centre.id if who.centre else None)
 
 
 def _args(*, required: set[str], allowed: set[str]) -> dict[str, str]:

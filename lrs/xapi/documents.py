@@ -39,7 +39,10 @@ class DocumentScope:
             conditions.append(Document.registration == self.registration)
         elif self.kind == STATE:
             conditions.append(Document.registration == "")
-        if self.centre_id is not None:
+        # Each centre has its own documents; credentials of no centre share the rest.
+        if self.centre_id is None:
+            conditions.append(Document.centre_id.is_(None))
+        else:
             conditions.append(Document.centre_id == self.centre_id)
         return conditions
 

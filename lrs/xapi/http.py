@@ -12,7 +12,7 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, g, request
 
 from lrs.auth.http import basic_credentials
-from lrs.auth.service import Principal, authenticate
+from lrs.auth.service import Principal, authenticate, require_readable_centre
 from lrs.db import request_session, utcnow
 from lrs.errors import BadRequest
 from lrs.settings import Settings
@@ -81,6 +81,7 @@ def _negotiate_and_authenticate() -> Response | None:
         raise BadRequest(f"the {VERSION_HEADER} header is required")
     remember_version(who.client_id, who.xapi_version, version)
     g.xapi_version = version
+    require_readable_centre(who)
     return None
 
 
