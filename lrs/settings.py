@@ -13,7 +13,7 @@ class SettingsError(ValueError):
     """A configuration variable holds a value Elimu cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -21,8 +21,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, not {value}")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value
 
 
@@ -43,6 +43,9 @@ class Settings:
     statements_page_size: int
     connector_allow_private: bool
     log_level: str
+    application_rate_limit: int = 10  # centre applications per client address per hour
+    login_rate_limit: int = 20  # sign-in attempts per client address per 15 minutes
+    trusted_proxies: int = 0  # reverse proxies in front of Elimu whose X-Forwarded-For is believed
     # Credentials: the signing key given by environment (PEM or Multikey) instead of the keyring
     # under data_dir, the public Multikeys of keys it replaced, and the name credentials carry.
     signing_key: str | None = None
@@ -81,6 +84,9 @@ class Settings:
             statements_page_size=_int(env, "ELIMU_STATEMENTS_PAGE_SIZE", 100),
             connector_allow_private=_flag(env, "ELIMU_CONNECTOR_ALLOW_PRIVATE"),
             log_level=(env.get("ELIMU_LOG_LEVEL") or "INFO").upper(),
+            application_rate_limit=_int(env, "ELIMU_APPLICATION_RATE_LIMIT", 10),
+            login_rate_limit=_int(env, "ELIMU_LOGIN_RATE_LIMIT", 20),
+            trusted_proxies=_int(env, "ELIMU_TRUSTED_PROXIES", 0, minimum=0),
             signing_key=_signing_key(env),
             retired_public_keys=tuple(env.get("ELIMU_RETIRED_PUBLIC_KEYS", "").replace(",", " ").split()),
             issuer_name=(env.get("ELIMU_ISSUER_NAME") or "Elimu").strip(),
