@@ -25,9 +25,21 @@ def create_app(settings: Settings | None = None) -> Flask:
     rest = api.init_app(app)
     for blueprint in rest_blueprints():
         rest.register_blueprint(blueprint)
+    for blueprint in web_blueprints():
+        app.register_blueprint(blueprint)
     return app
 
 
 def rest_blueprints() -> list:
     """Every /api/v1 blueprint, one line per package (imported late: they import the models)."""
-    return []
+    from lrs.centres import views as centres
+
+    return [centres.blp, centres.audit_blp]
+
+
+def web_blueprints() -> list:
+    """Every server-rendered page blueprint, one line per package; ``lrs.web`` (layout, sign-in) comes first."""
+    from lrs.centres import pages as centre_pages
+    from lrs.web import views as web
+
+    return [web.bp, centre_pages.bp]

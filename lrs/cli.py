@@ -14,10 +14,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from lrs import create_app
 from lrs.auth.service import issue_credential
+from lrs.centres.cli import centres_group
 from lrs.centres.models import Centre
 from lrs.db import session_scope
 from lrs.errors import ElimuError
 from lrs.migrations import upgrade_schema
+from lrs.people.cli import admin_group
 from lrs.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,9 @@ def spawn_worker(redis_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ELIMU_REDIS_URL": redis_url}
     return subprocess.Popen([sys.executable, "-m", "lrs.cli", "worker"], env=env)  # noqa: S603
 
+
+cli.add_command(admin_group)
+cli.add_command(centres_group)
 
 if __name__ == "__main__":
     main()

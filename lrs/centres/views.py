@@ -1,0 +1,209 @@
+"""The centres REST API under /api/v1: applications, decisions, credentials and the audit log."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+
+from lrs.api import api_blueprint
+from lrs.auth.http import current_principal, require_role
+from lrs.auth.models import Client
+from lrs.auth.service import IssuedCredential
+from lrs.centres import schemas
+from lrs.centres.models import AuditEntry, Centre, CentreStatus
+from lrs.centres.service import (
+    TRANSITIONS,
+    Actor,
+    Application,
+    CentreFilter,
+    Decision,
+    apply_for_centre,
+    audit_entries,
+    authorise_centre_read,
+    decide,
+    get_centre,
+    issue_centre_credential,
+    list_centres,
+    list_credentials,
+    revoke_credential,
+    rotate_credential,
+)
+from lrs.db import request_session
+from lrs.errors import Forbidden
+from lrs.web.ratelimit import check_rate
+
+blp = api_blueprint("centres", __name__, "/centres", "Authorised centres: applications, decisions and credentials")
+audit_blp = api_blueprint("audit", __name__, "/audit", "The append-only audit log of decisions about centres")
+
+READERS = ("admin", "registrar", "centre")
+
+
+def rate_limited_applications(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Count every application attempt from the caller's address, valid or not, before parsing it."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        check_rate("applications", current_app.extensions["elimu.settings"].application_rate_limit, 3600)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@blp.route("/applications")
+class Applications(MethodView):
+    @rate_limited_applications
+    @blp.arguments(schemas.ApplicationSchema)
+    @blp.response(201, schemas.ApplicationReceivedSchema)
+    @blp.alt_response(409, description="a prefix or home page is already claimed by another centre")
+    @blp.alt_response(429, description="too many applications from this address")
+    def post(self, application: Application) -> Centre:
+        """Apply to become an authorised centre.
+
+        No credentials are needed. The application waits, `pending`, for the ministry's decision.
+        Activity prefixes and home pages must not overlap those another centre claims.
+        """
+        session = request_session()
+        centre = apply_for_centre(session, application)
+        session.commit()
+        return centre
+
+
+@blp.route("")
+class Centres(MethodView):
+    @require_role("admin", "registrar")
+    @blp.arguments(schemas.CentreQuerySchema, location="query")
+    @blp.response(200, schemas.CentrePageSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """List centres, newest application first, filtered by status, kind, country or name."""
+        status = CentreStatus(query["status"]) if "status" in query else None
+        where = CentreFilter(status, query.get("kind"), query.get("country"), query.get("q"))
+        items, total = list_centres(request_session(), where, limit=query["limit"], offset=query["offset"])
+        return {"items": items, "total": total}
+
+
+@blp.route("/<int:centre_id>")
+class CentreResource(MethodView):
+    @require_role(*READERS)
+    @blp.response(200, schemas.CentreSchema)
+    def get(self, centre_id: int) -> Centre:
+        """A centre, with its status. A centre's own credential may read it; admins and registrars read any."""
+        authorise_centre_read(current_principal(), centre_id)
+        return get_centre(request_session(), centre_id)
+
+
+@blp.route("/<int:centre_id>/approve")
+class Approval(MethodView):
+    @require_role("admin")
+    @blp.arguments(schemas.DecisionSchema)
+    @blp.response(200, schemas.ApprovalSchema)
+    @blp.alt_response(409, description="the centre is not pending")
+    def post(self, decision: dict[str, str], centre_id: int) -> Decision:
+        """Approve a pending centre and issue its first xAPI credential (the secret is shown only now)."""
+        return _decide(centre_id, "approve", decision["reason"])
+
+
+def _decide(centre_id: int, action: str, reason: str) -> Decision:
+    session = request_session()
+    result = decide(session, centre_id, action, by=Actor.of_client(current_principal()), reason=reason)
+    session.commit()
+    return result
+
+
+def _decision_view(action: str) -> Callable[..., Any]:
+    transition = TRANSITIONS[action]
+    allowed = " or ".join(sorted(status.value for status in transition.allowed_from))
+
+    @require_role("admin")
+    @blp.arguments(schemas.DecisionSchema)
+    @blp.response(200, schemas.CentreSchema)
+    @blp.alt_response(409, description=f"the centre is not {allowed}")
+    def view(decision: dict[str, str], centre_id: int) -> Centre:
+        return _decide(centre_id, action, decision["reason"]).centre
+
+    view.__name__ = f"{action}_centre"
+    view.__doc__ = (
+        f"{action.capitalize()} a {allowed} centre; it becomes {transition.to.value}.\n\n"
+        "The reason is recorded in the audit log. Its statements and documents stay in the store."
+    )
+    return view
+
+
+for _action in ("reject", "suspend", "reinstate", "revoke"):
+    blp.route(f"/<int:centre_id>/{_action}", methods=["POST"], endpoint=f"{_action}_centre")(_decision_view(_action))
+
+
+@blp.route("/<int:centre_id>/credentials")
+class Credentials(MethodView):
+    @require_role(*READERS)
+    @blp.response(200, schemas.CredentialListSchema)
+    def get(self, centre_id: int) -> dict[str, list[Client]]:
+        """The centre's credentials (keys, never secrets), active and revoked."""
+        authorise_centre_read(current_principal(), centre_id)
+        return {"items": list_credentials(request_session(), centre_id)}
+
+    @require_role("admin")
+    @blp.arguments(schemas.CredentialRequestSchema)
+    @blp.response(201, schemas.IssuedCredentialSchema)
+    @blp.alt_response(409, description="the centre is not approved")
+    def post(self, request: dict[str, str], centre_id: int) -> IssuedCredential:
+        """Issue a further credential to an approved centre (one per LMS, say); the secret is shown only now."""
+        session = request_session()
+        issued = issue_centre_credential(
+            session, centre_id, by=Actor.of_client(current_principal()), name=request.get("name")
+        )
+        session.commit()
+        return issued
+
+
+@blp.route("/<int:centre_id>/credentials/<key>/revoke")
+class CredentialRevocation(MethodView):
+    @require_role("admin")
+    @blp.arguments(schemas.DecisionSchema)
+    @blp.response(200, schemas.CredentialSchema)
+    def post(self, decision: dict[str, str], centre_id: int, key: str) -> Client:
+        """Revoke one credential of a centre at once; what it wrote stays."""
+        session = request_session()
+        client = revoke_credential(session, centre_id, key, by=Actor.of_client(current_principal()), reason=decision["reason"])
+        session.commit()
+        return client
+
+
+@blp.route("/<int:centre_id>/credentials/<key>/rotate")
+class CredentialRotation(MethodView):
+    @require_role("admin")
+    @blp.arguments(schemas.DecisionSchema)
+    @blp.response(201, schemas.IssuedCredentialSchema)
+    def post(self, decision: dict[str, str], centre_id: int, key: str) -> IssuedCredential:
+        """Replace a credential with a new key and secret (shown only now); the old one stops working."""
+        session = request_session()
+        issued = rotate_credential(session, centre_id, key, by=Actor.of_client(current_principal()), reason=decision["reason"])
+        session.commit()
+        return issued
+
+
+@audit_blp.route("")
+class Audit(MethodView):
+    @require_role(*READERS)
+    @audit_blp.arguments(schemas.AuditQuerySchema, location="query")
+    @audit_blp.response(200, schemas.AuditPageSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The audit log, oldest first: who decided what about which centre, when and why.
+
+        Filter by `centre`; page with `after` (the `next_cursor` of the previous page). A centre's
+        credential reads only its own centre's entries and must name it.
+        """
+        principal = current_principal()
+        centre_id = query.get("centre")
+        if principal.role == "centre" and centre_id is None:
+            raise Forbidden("a centre's credential must ask for its own centre's entries (centre=<id>)")
+        if centre_id is not None:
+            authorise_centre_read(principal, centre_id)
+        items: list[AuditEntry] = audit_entries(
+            request_session(), centre_id=centre_id, after=query.get("after"), limit=query["limit"]
+        )
+        next_cursor = str(items[-1].id) if len(items) == query["limit"] else None
+        return {"items": items, "next_cursor": next_cursor}
