@@ -36,7 +36,7 @@ def seed_demo(session: Session, *, base_url: str, officers: int = 40) -> IssuedC
 
 
 def _statements(officers: int) -> list[dict[str, Any]]:
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not secrets
     start = datetime(2026, 9, 1, 8, tzinfo=UTC)
     made = []
     for officer in range(officers):

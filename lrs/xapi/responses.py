@@ -19,7 +19,6 @@ from lrs.xapi.statements.query import StatementPage
 from lrs.xapi.validation import parse_timestamp
 
 
-
 def statement_result_response(
     session: Session,
     result: StatementPage | dict[str, Any],
@@ -27,17 +26,14 @@ def statement_result_response(
     with_attachments: bool,
     consistent_through: str,
     *,
-    single: bool,
     secret_key: str,
 ) -> Response:
     """A single statement or a StatementResult, shaped as ``fmt`` asks."""
     languages = [tag for tag, _quality in request.accept_languages]
-    if single:
-        assert isinstance(result, dict)
+    if isinstance(result, dict):
         bodies = [result]
         document: Any = present(result, fmt, languages)
     else:
-        assert isinstance(result, StatementPage)
         bodies = result.statements
         more = ""
         if result.next_query is not None:

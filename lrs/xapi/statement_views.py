@@ -11,6 +11,7 @@ from flask import Response, request
 from lrs.auth.service import require_active_centre
 from lrs.db import commit_with_retry, request_session, utcnow
 from lrs.errors import BadRequest, NotFound
+from lrs.outbox import notify_normaliser
 from lrs.xapi.attachments import check_attachments
 from lrs.xapi.http import bp, json_response, no_content, principal, settings, xapi_version
 from lrs.xapi.multipart import Part, parse_multipart_mixed
@@ -67,12 +68,12 @@ def get_statements() -> Response:
         if statement is None:
             raise_not_found(query)
         return statement_result_response(
-            session, statement, query.format, query.attachments, consistent_through, single=True,
+            session, statement, query.format, query.attachments, consistent_through,
             secret_key=settings().secret_key,
         )
     page = find_statements(session, query, who)
     return statement_result_response(
-        session, page, query.format, query.attachments, consistent_through, single=False,
+        session, page, query.format, query.attachments, consistent_through,
         secret_key=settings().secret_key,
     )
 
@@ -94,6 +95,8 @@ def _store(statements: list[dict[str, Any]], attachments: list[Part] | None) -> 
         session,
         lambda: store_statements(session, statements, principal=who, version=xapi_version(), attachments=parts),
     )
+    if batch.new_seqs:
+        notify_normaliser()
     return batch.ids
 
 

@@ -113,9 +113,7 @@ def parse_agent_param(raw: str, *, version: str, name: str = "agent") -> dict:
 
 
 def _agent_param(raw: str, *, version: str) -> str:
-    ifi = agent_ifi(parse_agent_param(raw, version=version))
-    assert ifi is not None  # parse_agent_param refuses anonymous groups
-    return ifi
+    return agent_ifi(parse_agent_param(raw, version=version)) or ""  # never "": anonymous groups are refused
 
 
 def _boolean(args: Mapping[str, str], name: str) -> bool:
