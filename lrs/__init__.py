@@ -33,8 +33,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 def rest_blueprints() -> list:
     """Every /api/v1 blueprint, one line per package (imported late: they import the models)."""
     from lrs.centres import views as centres
+    from reports import api as reports
 
-    return [centres.blp, centres.audit_blp]
+    return [centres.blp, centres.audit_blp, *reports.blueprints()]
 
 
 def web_blueprints() -> list:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from lrs import outbox as outbox_models
 from lrs.auth import models as auth_models
 from lrs.centres import models as centre_models
 from lrs.db import Base
 from lrs.people import models as people_models
 from lrs.xapi import models as xapi_models
+from reports import models as report_models
 
 metadata = Base.metadata
 
-__all__ = ["auth_models", "centre_models", "metadata", "people_models", "xapi_models"]
+__all__ = ["auth_models", "centre_models", "metadata", "outbox_models", "people_models", "report_models", "xapi_models"]

@@ -52,6 +52,24 @@ def upgrade() -> None:
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_centres_status'), ['status'], unique=False)
 
+    op.create_table('learners',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('institution', sa.String(length=200), nullable=False),
+    sa.Column('cohort', sa.String(length=100), nullable=True),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_learners'))
+    )
+    op.create_table('normalise_outbox',
+    sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.PrimaryKeyConstraint('statement_seq', name=op.f('pk_normalise_outbox'))
+    )
+    op.create_table('normaliser_locks',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('acquired_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_normaliser_locks'))
+    )
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
@@ -62,6 +80,11 @@ def upgrade() -> None:
     sa.Column('last_login_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('email', name=op.f('uq_people_email'))
+    )
+    op.create_table('transcript_feed_clock',
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('last_seq', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_transcript_feed_clock'))
     )
     op.create_table('centre_audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -99,6 +122,79 @@ def upgrade() -> None:
     with op.batch_alter_table('clients', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clients_centre_id'), ['centre_id'], unique=False)
 
+    op.create_table('courses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('achievement_type', sa.String(length=40), nullable=False),
+    sa.Column('track', sa.String(length=80), nullable=False),
+    sa.Column('framework', sa.String(length=10), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('credits', sa.Float(), nullable=False),
+    sa.Column('assessment_method', sa.String(length=200), nullable=True),
+    sa.Column('validity_days', sa.Integer(), nullable=True),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_courses_centre_id_centres')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_courses')),
+    sa.UniqueConstraint('code', name=op.f('uq_courses_code'))
+    )
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_courses_centre_id'), ['centre_id'], unique=False)
+
+    op.create_table('learner_identifiers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('scheme', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_learner_identifiers_learner_id_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_learner_identifiers')),
+    sa.UniqueConstraint('scheme', 'value', name='uq_learner_identifiers_scheme_value')
+    )
+    with op.batch_alter_table('learner_identifiers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_learner_identifiers_learner_id'), ['learner_id'], unique=False)
+
+    op.create_table('learner_identities',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ifi', sa.String(length=2048), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=40), nullable=False),
+    sa.Column('linked_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_learner_identities_learner_id_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_learner_identities')),
+    sa.UniqueConstraint('ifi', name=op.f('uq_learner_identities_ifi'))
+    )
+    with op.batch_alter_table('learner_identities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_learner_identities_learner_id'), ['learner_id'], unique=False)
+
+    op.create_table('transcript_changes',
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('change_seq', sa.BigInteger(), nullable=False),
+    sa.Column('changed_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_transcript_changes_learner_id_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('learner_id', name=op.f('pk_transcript_changes')),
+    sa.UniqueConstraint('change_seq', name=op.f('uq_transcript_changes_change_seq'))
+    )
+    with op.batch_alter_table('transcript_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transcript_changes_changed_at'), ['changed_at'], unique=False)
+
+    op.create_table('course_mappings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('iri', sa.String(length=2048), nullable=False),
+    sa.Column('is_prefix', sa.Boolean(), nullable=False),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_course_mappings_centre_id_centres')),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_course_mappings_course_id_courses'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course_mappings')),
+    sa.UniqueConstraint('centre_id', 'iri', 'is_prefix', name='uq_course_mappings_centre_iri')
+    )
+    with op.batch_alter_table('course_mappings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_mappings_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_course_mappings_course_id'), ['course_id'], unique=False)
+
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -121,6 +217,66 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_documents_centre_id'), ['centre_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_updated'), ['updated'], unique=False)
         batch_op.create_index('uq_documents_key_unowned', ['kind', 'activity_iri', 'agent_ifi', 'registration', 'doc_id'], unique=True, sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
+
+    op.create_table('learning_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('score_percent', sa.Float(), nullable=True),
+    sa.Column('started_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('completed_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('last_activity_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('credits', sa.Float(), nullable=False),
+    sa.Column('source_centre_id', sa.Integer(), nullable=True),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('duration_seconds', sa.Float(), nullable=True),
+    sa.Column('is_proctored', sa.Boolean(), nullable=True),
+    sa.Column('certificate_number', sa.String(length=200), nullable=True),
+    sa.Column('expires_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_learning_records_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_learning_records_learner_id_learners'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_centre_id'], ['centres.id'], name=op.f('fk_learning_records_source_centre_id_centres')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_records')),
+    sa.UniqueConstraint('learner_id', 'course_id', name='uq_learning_records_learner_course')
+    )
+    with op.batch_alter_table('learning_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_learning_records_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_learning_records_learner_id'), ['learner_id'], unique=False)
+
+    op.create_table('statement_facts',
+    sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
+    sa.Column('statement_id', sa.Uuid(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('actor_ifi', sa.String(length=2048), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=True),
+    sa.Column('centre_id', sa.Integer(), nullable=True),
+    sa.Column('activity_iri', sa.String(length=2048), nullable=False),
+    sa.Column('context_iris', sa.JSON(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('is_outcome', sa.Boolean(), nullable=False),
+    sa.Column('effect', sa.String(length=20), nullable=False),
+    sa.Column('success', sa.Boolean(), nullable=True),
+    sa.Column('score_percent', sa.Float(), nullable=True),
+    sa.Column('occurred_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('duration_seconds', sa.Float(), nullable=True),
+    sa.Column('certificate_number', sa.String(length=200), nullable=True),
+    sa.Column('expires_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('is_proctored', sa.Boolean(), nullable=True),
+    sa.Column('is_voided', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_statement_facts_centre_id_centres')),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_statement_facts_course_id_courses'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_statement_facts_learner_id_learners'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('statement_seq', name=op.f('pk_statement_facts'))
+    )
+    with op.batch_alter_table('statement_facts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_statement_facts_actor_ifi'), ['actor_ifi'], unique=False)
+        batch_op.create_index('ix_statement_facts_centre_activity', ['centre_id', 'activity_iri'], unique=False)
+        batch_op.create_index('ix_statement_facts_learner_course', ['learner_id', 'course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_statement_facts_statement_id'), ['statement_id'], unique=False)
 
     op.create_table('statements',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -188,12 +344,45 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_statements_centre_id'))
 
     op.drop_table('statements')
+    with op.batch_alter_table('statement_facts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_statement_facts_statement_id'))
+        batch_op.drop_index('ix_statement_facts_learner_course')
+        batch_op.drop_index('ix_statement_facts_centre_activity')
+        batch_op.drop_index(batch_op.f('ix_statement_facts_actor_ifi'))
+
+    op.drop_table('statement_facts')
+    with op.batch_alter_table('learning_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_learning_records_learner_id'))
+        batch_op.drop_index(batch_op.f('ix_learning_records_course_id'))
+
+    op.drop_table('learning_records')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index('uq_documents_key_unowned', sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_documents_updated'))
         batch_op.drop_index(batch_op.f('ix_documents_centre_id'))
 
     op.drop_table('documents')
+    with op.batch_alter_table('course_mappings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_course_mappings_course_id'))
+        batch_op.drop_index(batch_op.f('ix_course_mappings_centre_id'))
+
+    op.drop_table('course_mappings')
+    with op.batch_alter_table('transcript_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transcript_changes_changed_at'))
+
+    op.drop_table('transcript_changes')
+    with op.batch_alter_table('learner_identities', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_learner_identities_learner_id'))
+
+    op.drop_table('learner_identities')
+    with op.batch_alter_table('learner_identifiers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_learner_identifiers_learner_id'))
+
+    op.drop_table('learner_identifiers')
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_courses_centre_id'))
+
+    op.drop_table('courses')
     with op.batch_alter_table('clients', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clients_centre_id'))
 
@@ -202,7 +391,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_centre_audit_entries_centre_id_id')
 
     op.drop_table('centre_audit_entries')
+    op.drop_table('transcript_feed_clock')
     op.drop_table('people')
+    op.drop_table('normaliser_locks')
+    op.drop_table('normalise_outbox')
+    op.drop_table('learners')
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_centres_status'))
 

@@ -18,6 +18,7 @@ from lrs.auth.service import Principal
 from lrs.bulk import bulk_insert
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import InvalidStatement, StatementConflict
+from lrs.outbox import record_new_statements
 from lrs.xapi.activities import record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
@@ -70,6 +71,7 @@ def store_statements(
     _check_voiding_targets(session, [body for _, body in fresh])
     check_voiding_ownership(session, principal, _voiding_targets(body for _, body in fresh))
     seqs = _insert(session, fresh, now, principal)
+    record_new_statements(session, seqs)
     _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh], principal)
     record_definitions(session, (body for _, body in fresh))
     if attachments:

@@ -1,0 +1,1 @@
+"""Normalisation: statements folded into one learning record per learner and catalogue course."""

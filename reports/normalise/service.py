@@ -1,0 +1,286 @@
+"""Folding statements into learning records: incrementally from the outbox, and as a full rebuild.
+
+Every function here expects the caller to hold the normaliser lock (``locks.hold_normaliser_lock``)
+and to commit. Facts are the per-statement readings; records are recomputed from all facts of each
+affected learner x course, so the result never depends on the order statements were processed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from lrs.bulk import bulk_insert
+from lrs.db import utcnow
+from lrs.xapi.models import Statement
+from reports.catalogue.models import Course
+from reports.catalogue.resolver import MappingResolver
+from reports.learners.models import Identity
+from reports.normalise.models import RECORD_FIELDS, LearningRecord, StatementFact
+from reports.normalise.policy import CourseTerms, FactView, fold
+from reports.normalise.reading import read_statement
+from reports.normalise.vocabulary import VOIDED, Effect
+from reports.transcripts.feed import mark_changed
+
+logger = logging.getLogger(__name__)
+
+Pair = tuple[int, int]  # (learner_id, course_id)
+REFOLD_CHUNK = 500
+
+
+@dataclass
+class Summary:
+    """What one normaliser run did (counts only: safe to log)."""
+
+    statements: int = 0
+    facts: int = 0
+    voided: int = 0
+    records_changed: int = 0
+    learners_changed: set[int] = field(default_factory=set)
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "statements": self.statements,
+            "facts": self.facts,
+            "voided": self.voided,
+            "records_changed": self.records_changed,
+            "learners_changed": len(self.learners_changed),
+        }
+
+
+def normalise_statements(session: Session, seqs: Sequence[int]) -> Summary:
+    """Read these stored statements into facts, apply voidings, and refold what they touch."""
+    summary = Summary(statements=len(seqs))
+    rows = session.execute(
+        select(Statement.seq, Statement.id, Statement.centre_id, Statement.is_voided, Statement.body)
+        .where(Statement.seq.in_(seqs))
+    ).all()
+    resolver = MappingResolver(session)
+    facts = _facts_of(session, rows, resolver)
+    session.execute(delete(StatementFact).where(StatementFact.statement_seq.in_(seqs)))
+    bulk_insert(session, StatementFact.__table__, facts)
+    summary.facts = len(facts)
+    pairs = {(f["learner_id"], f["course_id"]) for f in facts if f["learner_id"] and f["course_id"]}
+    targets = [uuid.UUID(row.body["object"]["id"]) for row in rows if row.body["verb"]["id"] == VOIDED]
+    if targets:
+        voided = session.execute(
+            update(StatementFact).where(StatementFact.statement_id.in_(targets))
+            .values(is_voided=True).returning(StatementFact.learner_id, StatementFact.course_id)
+        ).all()
+        summary.voided = len(voided)
+        pairs.update((learner, course) for learner, course in voided if learner and course)
+    _refold_into(session, pairs, summary)
+    return summary
+
+
+def _facts_of(session: Session, rows: Sequence[Any], resolver: MappingResolver) -> list[dict[str, Any]]:
+    readings = []
+    for row in rows:
+        if row.body["verb"]["id"] == VOIDED:
+            continue
+        reading = read_statement(row.body)
+        if reading is not None:
+            readings.append((row, reading))
+    learners = _learners_by_ifi(session, {reading.actor_ifi for _, reading in readings})
+    facts = []
+    for row, reading in readings:
+        centre_id = resolver.centre_for(row.centre_id, reading.activity_iri)
+        resolution = resolver.resolve(centre_id, reading.activity_iri, reading.context_iris)
+        facts.append({
+            "statement_seq": row.seq,
+            "statement_id": row.id,
+            "fingerprint": reading.fingerprint,
+            "actor_ifi": reading.actor_ifi,
+            "learner_id": learners.get(reading.actor_ifi),
+            "centre_id": centre_id,
+            "activity_iri": reading.activity_iri,
+            "context_iris": list(reading.context_iris),
+            "course_id": resolution.course_id,
+            "is_outcome": resolution.is_outcome,
+            "effect": reading.effect.value,
+            "success": reading.success,
+            "score_percent": reading.score_percent,
+            "occurred_at": reading.occurred_at,
+            "duration_seconds": reading.duration_seconds,
+            "certificate_number": reading.certificate_number,
+            "expires_at": reading.expires_at,
+            "is_proctored": reading.is_proctored,
+            "is_voided": row.is_voided,
+        })
+    return facts
+
+
+def _learners_by_ifi(session: Session, ifis: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    ordered = sorted(ifis)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start:start + 5000]
+        found.update(session.execute(select(Identity.ifi, Identity.learner_id).where(Identity.ifi.in_(chunk))).tuples().all())
+    return found
+
+
+def relink_identity(session: Session, ifi: str, learner_id: int | None) -> Summary:
+    """Point every fact of actor ``ifi`` at ``learner_id`` and refold both the old and new records."""
+    summary = Summary()
+    before = session.execute(
+        select(StatementFact.learner_id, StatementFact.course_id).where(StatementFact.actor_ifi == ifi).distinct()
+    ).tuples().all()
+    summary.facts = session.execute(
+        update(StatementFact).where(StatementFact.actor_ifi == ifi).values(learner_id=learner_id)
+    ).rowcount
+    pairs = {(learner, course) for learner, course in before if learner is not None and course is not None}
+    if learner_id is not None:
+        pairs.update((learner_id, course) for _, course in before if course is not None)
+    _refold_into(session, pairs, summary)
+    return summary
+
+
+def reresolve_centre(session: Session, centre_id: int) -> Summary:
+    """Resolve the centre's facts against the mappings again (after a mapping was added) and refold."""
+    summary = Summary()
+    resolver = MappingResolver(session)
+    rows = session.execute(
+        select(StatementFact.statement_seq, StatementFact.learner_id, StatementFact.course_id,
+               StatementFact.is_outcome, StatementFact.activity_iri, StatementFact.context_iris)
+        .where(StatementFact.centre_id == centre_id)
+    ).all()
+    pairs: set[Pair] = set()
+    changes: dict[tuple[int | None, bool], list[int]] = defaultdict(list)
+    for row in rows:
+        resolution = resolver.resolve(centre_id, row.activity_iri, row.context_iris)
+        if (resolution.course_id, resolution.is_outcome) == (row.course_id, row.is_outcome):
+            continue
+        changes[(resolution.course_id, resolution.is_outcome)].append(row.statement_seq)
+        if row.learner_id is not None:
+            pairs.update((row.learner_id, course) for course in (row.course_id, resolution.course_id) if course)
+    for (course_id, is_outcome), seqs in changes.items():
+        for start in range(0, len(seqs), 5000):
+            session.execute(
+                update(StatementFact).where(StatementFact.statement_seq.in_(seqs[start:start + 5000]))
+                .values(course_id=course_id, is_outcome=is_outcome)
+            )
+    summary.facts = sum(len(seqs) for seqs in changes.values())
+    _refold_into(session, pairs, summary)
+    return summary
+
+
+def rebuild(session: Session, *, chunk: int = 5000) -> Summary:
+    """Recompute every fact and record from the statements; unchanged records stay untouched."""
+    summary = Summary()
+    session.execute(delete(StatementFact))
+    resolver = MappingResolver(session)
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Statement.seq, Statement.id, Statement.centre_id, Statement.is_voided, Statement.body)
+            .where(Statement.seq > last).order_by(Statement.seq).limit(chunk)
+        ).all()
+        if not rows:
+            break
+        facts = _facts_of(session, rows, resolver)
+        bulk_insert(session, StatementFact.__table__, facts)
+        summary.statements += len(rows)
+        summary.facts += len(facts)
+        last = rows[-1].seq
+    summary.voided = session.scalar(select(func.count()).where(StatementFact.is_voided.is_(True))) or 0
+    learners = set(session.scalars(select(StatementFact.learner_id).where(StatementFact.learner_id.is_not(None)).distinct()))
+    learners.update(session.scalars(select(LearningRecord.learner_id).distinct()))
+    ordered = sorted(learners)
+    for start in range(0, len(ordered), REFOLD_CHUNK):
+        _refold_learners(session, ordered[start:start + REFOLD_CHUNK], None, summary)
+    mark_changed(session, summary.learners_changed)
+    return summary
+
+
+def _refold_into(session: Session, pairs: Iterable[Pair], summary: Summary) -> None:
+    wanted = set(pairs)
+    by_learner: dict[int, set[int]] = defaultdict(set)
+    for learner, course in wanted:
+        by_learner[learner].add(course)
+    ordered = sorted(by_learner)
+    for start in range(0, len(ordered), REFOLD_CHUNK):
+        _refold_learners(session, ordered[start:start + REFOLD_CHUNK], wanted, summary)
+    mark_changed(session, summary.learners_changed)
+
+
+def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] | None, summary: Summary) -> None:
+    """Recompute the records of these learners (only the ``only`` pairs, when given) from their facts."""
+    facts: dict[Pair, list[FactView]] = defaultdict(list)
+    for row in session.execute(
+        select(*_FACT_COLUMNS).where(StatementFact.learner_id.in_(learner_ids), StatementFact.course_id.is_not(None))
+    ):
+        pair = (row.learner_id, row.course_id)
+        if only is None or pair in only:
+            facts[pair].append(_view(row))
+    existing = {
+        (record.learner_id, record.course_id): record
+        for record in session.scalars(select(LearningRecord).where(LearningRecord.learner_id.in_(learner_ids)))
+        if only is None or (record.learner_id, record.course_id) in only
+    }
+    pairs = set(facts) | set(existing)
+    terms = _course_terms(session, {course for _, course in pairs})
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    for pair in sorted(pairs):
+        record = existing.get(pair)
+        content = fold(facts.get(pair, []), terms[pair[1]]) if pair[1] in terms else None
+        if content is None:
+            if record is not None:
+                session.delete(record)
+                summary.records_changed += 1
+                summary.learners_changed.add(pair[0])
+            continue
+        content = {"learner_id": pair[0], "course_id": pair[1], **content}
+        if record is None:
+            inserts.append({**content, "updated_at": now})
+        elif record.content() != content:
+            for name in RECORD_FIELDS:
+                setattr(record, name, content[name])
+            record.updated_at = now
+        else:
+            continue
+        summary.records_changed += 1
+        summary.learners_changed.add(pair[0])
+    session.flush()
+    bulk_insert(session, LearningRecord.__table__, inserts)
+
+
+_FACT_COLUMNS = (
+    StatementFact.learner_id, StatementFact.course_id, StatementFact.statement_seq, StatementFact.statement_id,
+    StatementFact.fingerprint, StatementFact.centre_id, StatementFact.is_outcome, StatementFact.effect,
+    StatementFact.score_percent, StatementFact.occurred_at, StatementFact.duration_seconds,
+    StatementFact.certificate_number, StatementFact.expires_at, StatementFact.is_proctored, StatementFact.is_voided,
+)
+
+
+def _view(row: Any) -> FactView:
+    return FactView(
+        statement_seq=row.statement_seq,
+        statement_id=row.statement_id,
+        fingerprint=row.fingerprint,
+        centre_id=row.centre_id,
+        is_outcome=row.is_outcome,
+        effect=Effect(row.effect),
+        score_percent=row.score_percent,
+        occurred_at=row.occurred_at,
+        duration_seconds=row.duration_seconds,
+        certificate_number=row.certificate_number,
+        expires_at=row.expires_at,
+        is_proctored=row.is_proctored,
+        is_voided=row.is_voided,
+    )
+
+
+def _course_terms(session: Session, course_ids: set[int]) -> dict[int, CourseTerms]:
+    if not course_ids:
+        return {}
+    rows = session.execute(select(Course.id, Course.hours, Course.credits, Course.validity_days).where(Course.id.in_(course_ids)))
+    return {row.id: CourseTerms(row.hours, row.credits, row.validity_days) for row in rows}
+

@@ -1,0 +1,1 @@
+"""Unified transcripts: the builder, its renderings (JSON, CSV, PDF) and the registrar's feed."""
