@@ -6,17 +6,20 @@ on ``bp``; this module holds what every one of them shares.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, g, request
+from sqlalchemy.orm import Session
 
 from lrs.auth.http import basic_credentials
 from lrs.auth.service import Principal, authenticate, require_readable_centre
-from lrs.db import request_session, utcnow
+from lrs.db import request_session
 from lrs.errors import BadRequest
 from lrs.settings import Settings
 from lrs.xapi.alternate import ERROR_KEY, AlternateRequestSyntax
+from lrs.xapi.consistency import WritesInFlight, consistent_through
 from lrs.xapi.timestamps import format_timestamp
 from lrs.xapi.versions import NEWEST, parse_version, remember_version
 
@@ -47,6 +50,15 @@ def principal() -> Principal:
 
 def xapi_version() -> str:
     return g.xapi_version
+
+
+def writes_in_flight() -> WritesInFlight:
+    return current_app.extensions["elimu.writes_in_flight"]
+
+
+def read_consistency(session: Session) -> datetime:
+    """The consistent-through instant for a statement read on ``session``."""
+    return consistent_through(session, writes_in_flight())
 
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -90,7 +102,7 @@ def _common_headers(response: Response) -> Response:
     response.headers[VERSION_HEADER] = g.get("xapi_version") or NEWEST
     if request.endpoint == "xapi.get_statements" and request.method in ("GET", "HEAD"):
         # xAPI wants this header on every statement read, errors included.
-        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(utcnow()))
+        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(read_consistency(request_session())))
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -100,5 +112,6 @@ def init_app(app: Flask) -> None:
     """Mount the xAPI resources and unwrap alternate-syntax requests before routing."""
     from lrs.xapi import about, document_views, statement_views  # noqa: F401 - they register on bp
 
+    app.extensions["elimu.writes_in_flight"] = WritesInFlight()
     app.register_blueprint(bp)
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)  # type: ignore[method-assign]

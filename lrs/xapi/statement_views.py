@@ -9,11 +9,19 @@ import orjson
 from flask import Response, request
 
 from lrs.auth.service import require_active_centre
-from lrs.db import commit_with_retry, request_session, utcnow
+from lrs.db import commit_with_retry, request_session
 from lrs.errors import BadRequest, NotFound
 from lrs.outbox import notify_normaliser
 from lrs.xapi.attachments import check_attachments
-from lrs.xapi.http import bp, json_response, no_content, principal, settings, xapi_version
+from lrs.xapi.http import (
+    bp,
+    json_response,
+    no_content,
+    principal,
+    read_consistency,
+    settings,
+    xapi_version,
+)
 from lrs.xapi.multipart import Part, parse_multipart_mixed
 from lrs.xapi.ownership import check_statement_ownership
 from lrs.xapi.responses import statement_result_response
@@ -52,8 +60,8 @@ def post_statements() -> Response:
 def get_statements() -> Response:
     who = principal()
     who.require("read_own_statements")
-    consistent_through = format_timestamp(utcnow())
     session = request_session()
+    consistent_through = format_timestamp(read_consistency(session))
     if "more" in request.args:
         args = _single_valued_args()
         if len(args) > 1:
