@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from collections.abc import Mapping
@@ -51,6 +53,13 @@ class Settings:
     signing_key: str | None = None
     retired_public_keys: tuple[str, ...] = ()
     issuer_name: str = "Elimu"
+    # Connectors: the Fernet key their secrets are encrypted with (derived from secret_key when unset),
+    # the seconds a source may take to answer, how often a transient failure is retried, upload limits.
+    connector_key: str | None = None
+    connector_timeout: int = 30
+    connector_retries: int = 3
+    roster_max_bytes: int = 64 * 1024 * 1024
+    claim_max_bytes: int = 10 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,7 +99,25 @@ class Settings:
             signing_key=_signing_key(env),
             retired_public_keys=tuple(env.get("ELIMU_RETIRED_PUBLIC_KEYS", "").replace(",", " ").split()),
             issuer_name=(env.get("ELIMU_ISSUER_NAME") or "Elimu").strip(),
+            connector_key=_connector_key(env),
+            connector_timeout=_int(env, "ELIMU_CONNECTOR_TIMEOUT", 30),
+            connector_retries=_int(env, "ELIMU_CONNECTOR_RETRIES", 3, minimum=0),
+            roster_max_bytes=_int(env, "ELIMU_ROSTER_MAX_BYTES", 64 * 1024 * 1024),
+            claim_max_bytes=_int(env, "ELIMU_CLAIM_MAX_BYTES", 10 * 1024 * 1024),
         )
+
+
+def _connector_key(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("ELIMU_CONNECTOR_KEY") or "").strip()
+    if not raw:
+        return None
+    try:
+        key = base64.urlsafe_b64decode(raw.encode())
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise SettingsError("ELIMU_CONNECTOR_KEY must be a Fernet key: 32 bytes, url-safe base64 (44 characters)")
+    return raw
 
 
 def _signing_key(env: Mapping[str, str]) -> str | None:
