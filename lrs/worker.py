@@ -17,9 +17,10 @@ class AppWorker(Worker):
 
     flask_app: Flask
 
-    def perform_job(self, job, queue):  # type: ignore[no-untyped-def]
+    def perform_job(self, job, queue, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # rq 3 passes the execution as a third argument; pass along whatever this rq version sends.
         with self.flask_app.app_context():
-            return super().perform_job(job, queue)
+            return super().perform_job(job, queue, *args, **kwargs)
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
