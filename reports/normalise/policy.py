@@ -1,7 +1,7 @@
 """The best-outcome policy: many facts about one learner in one course become one learning record.
 
 Passed beats completed beats failed (a certificate beats them all); the highest score wins; the
-earliest date of the best outcome is kept; replays count once; voided facts count not at all; every
+earliest date of the best outcome is kept; replays count once; voided events count not at all; every
 contributing statement is evidence. A certificate forfeited after it was last achieved is revoked.
 """
 
@@ -109,10 +109,14 @@ def fold(facts: list[FactView], course: CourseTerms) -> dict[str, Any] | None:
 
 
 def _distinct(facts: list[FactView]) -> list[FactView]:
-    """Unvoided facts, one per fingerprint (the first stored): replays count once."""
+    """One fact per fingerprint (the first stored): replays count once.
+
+    Voiding any copy of an event withdraws the event: its replays are the same event.
+    """
+    voided = {fact.fingerprint for fact in facts if fact.is_voided}
     first: dict[str, FactView] = {}
     for fact in sorted(facts, key=lambda f: f.statement_seq):
-        if not fact.is_voided:
+        if fact.fingerprint not in voided:
             first.setdefault(fact.fingerprint, fact)
     return list(first.values())
 
