@@ -20,6 +20,13 @@ class StrippedString(ma.fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class EmailAddress(ma.fields.Email):
+    """An e-mail address, trimmed and in lower case."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
+
+
 class Country(ma.fields.String):
     """An ISO 3166-1 alpha-2 code, in any case on the way in, upper case on the way out."""
 
@@ -60,7 +67,7 @@ class ApplicationSchema(ma.Schema):
     )
     country = Country(required=True, metadata={"example": "KE"})
     accreditation_ref = StrippedString(required=True, validate=validate.Length(min=1, max=200))
-    contact_email = ma.fields.Email(required=True, validate=validate.Length(max=320))
+    contact_email = EmailAddress(required=True, validate=validate.Length(max=320))
     home_pages = ClaimList(
         parse_home_page, load_default=list, validate=validate.Length(max=20),
         metadata={"description": "the LMS home pages (e.g. Moodle wwwroot) whose accounts this centre's learners use"},
@@ -72,7 +79,6 @@ class ApplicationSchema(ma.Schema):
 
     @ma.post_load
     def make(self, data: dict[str, Any], **_kwargs: Any) -> Application:
-        data["contact_email"] = data["contact_email"].strip().lower()
         return Application(**data)
 
 

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 
@@ -75,7 +76,7 @@ class Applications(MethodView):
 @blp.route("")
 class Centres(MethodView):
     @require_role("admin", "registrar")
-    @blp.arguments(schemas.CentreQuerySchema, location="query")
+    @blp.arguments(schemas.CentreQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, schemas.CentrePageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """List centres, newest application first, filtered by status, kind, country or name."""
@@ -188,7 +189,7 @@ class CredentialRotation(MethodView):
 @audit_blp.route("")
 class Audit(MethodView):
     @require_role(*READERS)
-    @audit_blp.arguments(schemas.AuditQuerySchema, location="query")
+    @audit_blp.arguments(schemas.AuditQuerySchema, location="query", unknown=ma.RAISE)
     @audit_blp.response(200, schemas.AuditPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """The audit log, oldest first: who decided what about which centre, when and why.
