@@ -34,13 +34,15 @@ def rest_blueprints() -> list:
     """Every /api/v1 blueprint, one line per package (imported late: they import the models)."""
     from lrs.centres import views as centres
     from reports import api as reports
+    from reports.credentials import views as credentials
 
-    return [centres.blp, centres.audit_blp, *reports.blueprints()]
+    return [centres.blp, centres.audit_blp, *reports.blueprints(), credentials.blp]
 
 
 def web_blueprints() -> list:
     """Every server-rendered page blueprint, one line per package; ``lrs.web`` (layout, sign-in) comes first."""
     from lrs.centres import pages as centre_pages
     from lrs.web import views as web
+    from reports.credentials import pages as credential_pages
 
-    return [web.bp, centre_pages.bp]
+    return [web.bp, centre_pages.bp, credential_pages.bp]

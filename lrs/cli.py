@@ -21,6 +21,7 @@ from lrs.errors import ElimuError
 from lrs.migrations import upgrade_schema
 from lrs.people.cli import admin_group
 from lrs.settings import Settings
+from reports.credentials.cli import keys_group
 from reports.normalise.cli import normalise_command
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def spawn_worker(redis_url: str) -> subprocess.Popen[bytes]:
 cli.add_command(admin_group)
 cli.add_command(centres_group)
 cli.add_command(normalise_command)
+cli.add_command(keys_group)
 
 if __name__ == "__main__":
     main()

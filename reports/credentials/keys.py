@@ -77,6 +77,17 @@ class SigningKey:
     def is_current(self) -> bool:
         return self.private_key is not None
 
+    @property
+    def signer(self) -> Ed25519PrivateKey:
+        """The private half, which only the current key keeps.
+
+        Raises:
+            SigningKeyMissing: the key is retired.
+        """
+        if self.private_key is None:
+            raise SigningKeyMissing(f"key {self.multikey} is retired and signs nothing")
+        return self.private_key
+
     def as_json(self) -> dict[str, Any]:
         """What ``elimu keys list`` shows (never the private half)."""
         return {

@@ -52,6 +52,17 @@ def upgrade() -> None:
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_centres_status'), ['status'], unique=False)
 
+    op.create_table('credential_status_lists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('published_version', sa.Integer(), nullable=False),
+    sa.Column('credential', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('published_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credential_status_lists')),
+    sa.UniqueConstraint('purpose', 'number', name='uq_credential_status_lists_purpose_number')
+    )
     op.create_table('learners',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -218,6 +229,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_documents_updated'), ['updated'], unique=False)
         batch_op.create_index('uq_documents_key_unowned', ['kind', 'activity_iri', 'agent_ifi', 'registration', 'doc_id'], unique=True, sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
 
+    op.create_table('issued_credentials',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('public_id', sa.Uuid(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('snapshot', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('credential', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('verification_method', sa.String(length=300), nullable=True),
+    sa.Column('issued_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('issued_by_client_id', sa.Integer(), nullable=True),
+    sa.Column('is_revoked', sa.Boolean(), nullable=False),
+    sa.Column('is_suspended', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.String(length=2000), nullable=True),
+    sa.Column('status_changed_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('status_changed_by_client_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_client_id'], ['clients.id'], name=op.f('fk_issued_credentials_issued_by_client_id_clients')),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_issued_credentials_learner_id_learners'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['status_changed_by_client_id'], ['clients.id'], name=op.f('fk_issued_credentials_status_changed_by_client_id_clients')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_credentials')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_issued_credentials_public_id'))
+    )
+    with op.batch_alter_table('issued_credentials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issued_credentials_learner_id'), ['learner_id'], unique=False)
+
     op.create_table('learning_records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -356,6 +390,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_learning_records_course_id'))
 
     op.drop_table('learning_records')
+    with op.batch_alter_table('issued_credentials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issued_credentials_learner_id'))
+
+    op.drop_table('issued_credentials')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index('uq_documents_key_unowned', sqlite_where=sa.text('centre_id IS NULL'), postgresql_where=sa.text('centre_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_documents_updated'))
@@ -396,6 +434,7 @@ def downgrade() -> None:
     op.drop_table('normaliser_locks')
     op.drop_table('normalise_outbox')
     op.drop_table('learners')
+    op.drop_table('credential_status_lists')
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_centres_status'))
 
