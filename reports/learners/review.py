@@ -32,7 +32,7 @@ def unmatched_identities(session: Session, *, limit: int, offset: int) -> list[d
         seq: body["actor"]
         for seq, body in session.execute(
             select(Statement.seq, Statement.body).where(Statement.seq.in_([row.latest_seq for row in rows]))
-        ).tuples()
+        )
     }
     items = []
     for row in rows:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -88,7 +88,7 @@ def fingerprint(ifi: str, body: dict[str, Any], occurred_at: datetime) -> str:
     Moodle never sends statement ids and replays failed batches, so a replay is a new statement
     with the same content; the registration and LRS-set properties may differ and are left out.
     """
-    key = [ifi, body["verb"]["id"], body["object"]["id"], occurred_at.isoformat(), body.get("result")]
+    key = [ifi, body["verb"]["id"], body["object"]["id"], occurred_at.astimezone(UTC).isoformat(), body.get("result")]
     return hashlib.sha256(orjson.dumps(key, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 

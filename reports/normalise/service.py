@@ -122,7 +122,7 @@ def _learners_by_ifi(session: Session, ifis: set[str]) -> dict[str, int]:
     ordered = sorted(ifis)
     for start in range(0, len(ordered), 5000):
         chunk = ordered[start:start + 5000]
-        found.update(session.execute(select(Identity.ifi, Identity.learner_id).where(Identity.ifi.in_(chunk))).tuples().all())
+        found.update(session.execute(select(Identity.ifi, Identity.learner_id).where(Identity.ifi.in_(chunk))).all())
     return found
 
 
@@ -131,7 +131,7 @@ def relink_identity(session: Session, ifi: str, learner_id: int | None) -> Summa
     summary = Summary()
     before = session.execute(
         select(StatementFact.learner_id, StatementFact.course_id).where(StatementFact.actor_ifi == ifi).distinct()
-    ).tuples().all()
+    ).all()
     summary.facts = session.execute(
         update(StatementFact).where(StatementFact.actor_ifi == ifi).values(learner_id=learner_id)
     ).rowcount
