@@ -1,0 +1,2 @@
+"""Programme and compliance reports (SQL aggregates over learning records), their charts, CSV exports,
+REST API and the dashboard pages administrators and registrars read them on."""

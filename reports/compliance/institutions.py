@@ -1,0 +1,211 @@
+"""Mandatory-training compliance per institution (share of head count compliant, against its deadline)
+and the officers an institution still has to get through, as a list it can act on.
+
+Head count: the HR figure registered for the institution, when there is one and the programme takes the
+whole institution (no cohort filter); otherwise the learners registered under the institution's name.
+Officers in the HR head count but not yet registered as learners are counted as ``unregistered``: they
+cannot be listed by name, but they keep an institution from 100%.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reports.catalogue.models import Course
+from reports.learners.models import LearnerIdentifier
+from reports.normalise.models import LearningRecord
+from reports.programmes.models import Institution, Programme
+from reports.programmes.standing import Standing, is_credited, standing_rows, standings
+
+DUE_SOON = timedelta(days=30)
+STATUS_ORDER = ("overdue", "due_soon", "behind", "on_track", "met", "no_deadline")
+STATUS_LABELS = {
+    "overdue": "Overdue",
+    "due_soon": "Due soon",
+    "behind": "Behind",
+    "on_track": "On track",
+    "met": "Complete",
+    "no_deadline": "No deadline",
+}
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class InstitutionCompliance:
+    institution_id: int | None
+    name: str
+    head_count: int
+    head_count_source: str  # hr | learners
+    learners: int
+    compliant: int
+    certified: int
+    started: int  # reached in progress (compliant or not)
+    unregistered: int
+    deadline: date | None
+    overdue: int  # registered learners not compliant after the deadline
+    percent: float
+    expected_percent: float | None
+    status: str
+
+    @property
+    def outstanding(self) -> int:
+        return self.head_count - self.compliant
+
+
+def institution_deadlines(programme: Programme) -> dict[str, date | None]:
+    """Each named institution's deadline (its own, or the programme's)."""
+    return {link.institution.name: link.deadline or programme.deadline for link in programme.institutions}
+
+
+def deadline_of(programme: Programme, institution: str) -> date | None:
+    return institution_deadlines(programme).get(institution, programme.deadline)
+
+
+def institution_compliance(session: Session, programme: Programme, now: datetime) -> list[InstitutionCompliance]:
+    """One row per institution of the population, most urgent first."""
+    standing = standings(programme, now)
+    counts = {
+        name: (total, compliant, certified, started)
+        for name, total, compliant, certified, started in session.execute(
+            select(
+                standing.c.institution, func.count(), func.count(standing.c.completed_at),
+                func.count(standing.c.certified_at), func.count(standing.c.started_at),
+            ).group_by(standing.c.institution)
+        )
+    }
+    deadlines = institution_deadlines(programme)
+    names = set(counts) | set(deadlines)
+    registered = {item.name: item for item in session.scalars(select(Institution).where(Institution.name.in_(names)))}
+    uses_hr = not programme.cohorts
+    today = now.date()
+    rows = []
+    for name in names:
+        total, compliant, certified, started = counts.get(name, (0, 0, 0, 0))
+        institution = registered.get(name)
+        hr = institution.head_count if institution is not None and uses_hr else None
+        head_count = max(hr, total) if hr is not None else total
+        deadline = deadlines.get(name, programme.deadline)
+        is_past = deadline is not None and today > deadline
+        percent = round(100.0 * compliant / head_count, 1) if head_count else 100.0
+        expected = _expected_percent(programme.starts_on, deadline, today)
+        rows.append(InstitutionCompliance(
+            institution_id=institution.id if institution else None, name=name, head_count=head_count,
+            head_count_source="hr" if hr is not None else "learners", learners=total, compliant=compliant,
+            certified=certified, started=started, unregistered=head_count - total, deadline=deadline,
+            overdue=total - compliant if is_past else 0, percent=percent, expected_percent=expected,
+            status=_status(percent, deadline, today, expected),
+        ))
+    return sorted(rows, key=lambda row: (STATUS_ORDER.index(row.status), row.percent, row.name.lower()))
+
+
+def _expected_percent(starts_on: date, deadline: date | None, today: date) -> float | None:
+    if deadline is None:
+        return None
+    span = (deadline - starts_on).days
+    if span <= 0:
+        return 100.0
+    return round(100.0 * min(max((today - starts_on).days / span, 0.0), 1.0), 1)
+
+
+def _status(percent: float, deadline: date | None, today: date, expected: float | None) -> str:
+    if percent >= 100.0:
+        return "met"
+    if deadline is None or expected is None:
+        return "no_deadline"
+    if today > deadline:
+        return "overdue"
+    if deadline - today <= DUE_SOON:
+        return "due_soon"
+    return "on_track" if percent >= expected else "behind"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A learner who has not met the programme's requirement yet, and what they still lack."""
+
+    standing: Standing
+    identifiers: list[str]
+    missing: list[str]  # course codes still to do, or "N more credits"
+    deadline: date | None
+    days_overdue: int | None  # None while the deadline has not passed
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_overdue is not None
+
+
+def outstanding_officers(
+    session: Session, programme: Programme, now: datetime, *,
+    institution: str | None = None, overdue_only: bool = False, limit: int | None = None,
+) -> list[Officer]:
+    """Learners of the population (of one institution, if given) not yet compliant, by name.
+
+    ``overdue_only`` keeps those whose institution's deadline has passed.
+    """
+    today = now.date()
+    deadlines = institution_deadlines(programme)
+
+    def deadline(name: str) -> date | None:
+        return deadlines.get(name, programme.deadline)
+
+    rows = standing_rows(session, programme, now, institution=institution, compliant=False, limit=None if overdue_only else limit)
+    if overdue_only:
+        rows = [row for row in rows if (due := deadline(row.institution)) is not None and today > due][:limit]
+    ids = [row.learner_id for row in rows]
+    identifiers, done = _identifiers(session, ids), _credited_codes(session, programme, ids, now)
+    required = _required_codes(session, programme)
+    officers = []
+    for row in rows:
+        due = deadline(row.institution)
+        overdue = (today - due).days if due is not None and today > due else None
+        missing = _missing(programme, required, done[row.learner_id], row)
+        officers.append(Officer(row, identifiers.get(row.learner_id, []), missing, due, overdue))
+    return officers
+
+
+def _missing(programme: Programme, required: list[str], done: set[str], row: Standing) -> list[str]:
+    if programme.requirement == "min_credits":
+        return [f"{max((programme.min_credits or 0) - row.credits, 0):g} more credits"]
+    remaining = [code for code in required if code not in done]
+    if programme.requirement == "any_of":
+        return [" or ".join(remaining)] if remaining else []
+    return remaining
+
+
+def _required_codes(session: Session, programme: Programme) -> list[str]:
+    return list(session.scalars(select(Course.code).where(Course.id.in_(programme.course_ids)).order_by(Course.code)))
+
+
+def _identifiers(session: Session, learner_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(learner_ids), _CHUNK):
+        query = (
+            select(LearnerIdentifier.learner_id, LearnerIdentifier.scheme, LearnerIdentifier.value)
+            .where(LearnerIdentifier.learner_id.in_(learner_ids[start:start + _CHUNK]))
+            .order_by(LearnerIdentifier.learner_id, LearnerIdentifier.scheme)
+        )
+        for learner_id, scheme, value in session.execute(query):
+            found[learner_id].append(f"{scheme}:{value}")
+    return found
+
+
+def _credited_codes(session: Session, programme: Programme, learner_ids: list[int], now: datetime) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(learner_ids), _CHUNK):
+        query = (
+            select(LearningRecord.learner_id, Course.code)
+            .join(Course, Course.id == LearningRecord.course_id)
+            .where(
+                LearningRecord.learner_id.in_(learner_ids[start:start + _CHUNK]),
+                LearningRecord.course_id.in_(programme.course_ids),
+                is_credited(now),
+            )
+        )
+        for learner_id, code in session.execute(query):
+            done[learner_id].add(code)
+    return done

@@ -1,0 +1,221 @@
+"""Programme progress: where the population stands now, how it got there over time, against the target,
+and the same broken down by institution, cohort, track and centre.
+
+Figures reflect today's learning records: a certificate that has expired no longer counts, also in
+the past points of the series.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, literal_column, null, select, union_all
+from sqlalchemy.orm import Session
+
+from lrs.centres.models import Centre
+from lrs.errors import BadRequest
+from reports.catalogue.models import Course
+from reports.compliance.dialect import day_of
+from reports.normalise.models import LearningRecord
+from reports.normalise.policy import Status
+from reports.programmes.models import Programme
+from reports.programmes.standing import (
+    NOT_STARTED,
+    STAGES,
+    is_certified,
+    is_credited,
+    population,
+    programme_records,
+    standing_query,
+    standings,
+)
+from reports.programmes.standing import day as as_day
+
+BREAKDOWNS = ("institution", "cohort", "track", "centre")
+_STAGE_COLUMNS = {"enrolled": "enrolled_at", "in_progress": "started_at", "completed": "completed_at", "certified": "certified_at"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """Learners who had reached each stage by ``day`` (cumulative), and the target trajectory then."""
+
+    day: date
+    enrolled: int
+    in_progress: int
+    completed: int
+    certified: int
+    target: float | None
+
+
+@dataclass
+class Progress:
+    programme_id: int
+    as_of: date
+    population: int
+    target: int
+    reached: dict[str, int]  # cumulative: in_progress counts everyone who got at least that far
+    current: dict[str, int]  # exclusive: each learner in the furthest stage reached; sums to population
+    expected_by_now: int | None
+    status: str  # met | on_track | behind | overdue | no_target
+    series: list[Point] = field(default_factory=list)
+
+    @property
+    def percent_of_target(self) -> float:
+        return round(100.0 * self.reached["completed"] / self.target, 1) if self.target else 0.0
+
+
+def programme_progress(session: Session, programme: Programme, now: datetime) -> Progress:
+    """The programme's progress as of ``now``: one query for the totals and the whole series."""
+    standing = standing_query(programme, now).cte("standing")
+    parts = [select(_constant("population"), null().label("day"), func.count().label("n")).select_from(standing)]
+    for stage, column in _STAGE_COLUMNS.items():
+        moment = day_of(session, standing.c[column])
+        parts.append(
+            select(_constant(stage), moment.label("day"), func.count().label("n"))
+            .where(standing.c[column].is_not(None))
+            .group_by(moment)
+        )
+    by_day: dict[str, dict[date, int]] = defaultdict(dict)
+    size = 0
+    for stage, moment, count in session.execute(union_all(*parts)):
+        if stage == "population":
+            size = int(count)
+        else:
+            by_day[stage][as_day(moment)] = int(count)  # type: ignore[index]
+    return _progress(programme, now.date(), size, by_day)
+
+
+def _constant(stage: str) -> Any:
+    """The stage name as SQL text (a bound parameter would leave PostgreSQL guessing its type in a UNION)."""
+    return literal_column(f"'{stage}'").label("stage")  # one of our own names, never input
+
+
+def _progress(programme: Programme, today: date, size: int, by_day: dict[str, dict[date, int]]) -> Progress:
+    reached = {stage: sum(by_day[stage].values()) for stage in STAGES}
+    current = {NOT_STARTED: size - reached["enrolled"]}
+    for stage, following in zip(STAGES, (*STAGES[1:], None), strict=True):
+        current[stage] = reached[stage] - (reached[following] if following else 0)
+    target = programme.target_count or size
+    expected = _expected(programme, target, today)
+    series = [
+        Point(moment, *(_count_by(by_day[stage], moment) for stage in STAGES), target=_expected(programme, target, moment))
+        for moment in period_ends(programme.starts_on, today)
+    ]
+    return Progress(
+        programme_id=programme.id, as_of=today, population=size, target=target, reached=reached, current=current,
+        expected_by_now=round(expected) if expected is not None else None,
+        status=_status(programme, today, target, reached["completed"], expected), series=series,
+    )
+
+
+def _count_by(days: dict[date, int], moment: date) -> int:
+    return sum(count for day, count in days.items() if day <= moment)
+
+
+def _expected(programme: Programme, target: int, moment: date) -> float | None:
+    """Where a straight line from nothing at the start to the target at the deadline stands on ``moment``."""
+    if programme.deadline is None:
+        return None
+    span = (programme.deadline - programme.starts_on).days
+    if span <= 0:
+        return float(target) if moment >= programme.deadline else 0.0
+    share = min(max((moment - programme.starts_on).days / span, 0.0), 1.0)
+    return round(target * share, 1)
+
+
+def _status(programme: Programme, today: date, target: int, completed: int, expected: float | None) -> str:
+    if target and completed >= target:
+        return "met"
+    if expected is None:
+        return "no_target"
+    if programme.deadline is not None and today > programme.deadline:
+        return "overdue"
+    return "on_track" if completed >= expected else "behind"
+
+
+def period_ends(start: date, end: date) -> list[date]:
+    """Points of a series from ``start`` to ``end``: month ends for long spans, week ends for short ones, and ``end``."""
+    if end <= start:
+        return [end]
+    points: list[date] = []
+    if (end - start).days > 180:
+        moment = _month_end(start)
+        while moment < end:
+            points.append(moment)
+            moment = _month_end(moment + timedelta(days=1))
+    else:
+        moment = start + timedelta(days=6 - start.weekday())
+        while moment < end:
+            points.append(moment)
+            moment += timedelta(days=7)
+    return [start, *[p for p in points if p > start], end]
+
+
+def _month_end(moment: date) -> date:
+    following = (moment.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One group's counts; ``population`` is None for track and centre (a learner may be in several)."""
+
+    key: Any
+    label: str
+    population: int | None
+    enrolled: int
+    in_progress: int
+    completed: int
+    certified: int
+
+
+def breakdown(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:
+    """Stages reached per institution or cohort (learners), or per track or centre (learners in its courses).
+
+    Raises:
+        BadRequest: ``by`` is not one of ``BREAKDOWNS``.
+    """
+    if by in ("institution", "cohort"):
+        return _by_learner_group(session, programme, now, by)
+    if by in ("track", "centre"):
+        return _by_course_group(session, programme, now, by)
+    raise BadRequest(f"by: expected one of {', '.join(BREAKDOWNS)}")
+
+
+def _by_learner_group(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:
+    standing = standings(programme, now)
+    group = standing.c[by]
+    rows = session.execute(
+        select(group, func.count(), *(func.count(standing.c[column]) for column in _STAGE_COLUMNS.values()))
+        .group_by(group).order_by(group)
+    )
+    return [BreakdownRow(key, key or "(none)", total, *counts) for key, total, *counts in rows]
+
+
+def _by_course_group(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:
+    people = population(programme).subquery("people")
+    record = LearningRecord
+    group = Course.track if by == "track" else func.coalesce(record.source_centre_id, Course.centre_id)
+    learner = record.learner_id
+    rows = session.execute(
+        programme_records(programme, people)
+        .add_columns(
+            group.label("key"),
+            func.count(learner.distinct()),
+            func.count(case((record.status != Status.ENROLLED, learner)).distinct()),
+            func.count(case((is_credited(now), learner)).distinct()),
+            func.count(case((is_certified(now), learner)).distinct()),
+        )
+        .join(Course, Course.id == record.course_id)
+        .group_by(group)
+    ).all()
+    labels = _centre_names(session, [row[0] for row in rows]) if by == "centre" else {}
+    result = [BreakdownRow(key, labels.get(key, str(key)), None, *counts) for key, *counts in rows]
+    return sorted(result, key=lambda row: row.label.lower())
+
+
+def _centre_names(session: Session, ids: list[int]) -> dict[int, str]:
+    return {key: value for key, value in session.execute(select(Centre.id, Centre.name).where(Centre.id.in_(ids)))}

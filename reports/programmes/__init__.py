@@ -1,0 +1,1 @@
+"""Programmes (named target populations, required courses, targets and deadlines) and institutions with head counts."""
