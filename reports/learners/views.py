@@ -64,7 +64,8 @@ class LearnerDetail(MethodView):
         session = request_session()
         learner = get_learner(session, learner_id)
         identities = session.scalars(select(Identity).where(Identity.learner_id == learner.id).order_by(Identity.id))
-        return {**schemas.LearnerSchema().dump(learner), "identities": list(identities)}
+        fields = ("id", "name", "institution", "cohort", "identifiers", "created_at", "updated_at")
+        return {**{name: getattr(learner, name) for name in fields}, "identities": list(identities)}
 
 
 @blp.route("/<int:learner_id>/identities")

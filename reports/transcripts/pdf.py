@@ -23,8 +23,8 @@ _UNICODE_FONTS = (
     Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
 )
 _COLUMNS = (
-    ("Code", 22, "L"), ("Course", 52, "L"), ("Centre", 30, "L"), ("Level", 16, "C"), ("Hours", 12, "R"),
-    ("Credits", 13, "R"), ("Outcome", 17, "L"), ("Score", 12, "R"), ("Date", 16, "C"),
+    ("Code", 22, "L"), ("Course", 46, "L"), ("Centre", 30, "L"), ("Level", 16, "C"), ("Hours", 12, "R"),
+    ("Credits", 13, "R"), ("Outcome", 17, "L"), ("Score", 12, "R"), ("Date", 18, "C"),
 )
 _SLOT = 32  # side of the square reserved for the QR code, in mm
 _INK = (33, 37, 41)
@@ -112,12 +112,15 @@ def _lines(pdf: _TranscriptPDF, lines: list[dict[str, Any]]) -> None:
         pdf.cell(0, 8, "No recognised training yet.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
     pdf.set_draw_color(200)
+    pdf.set_fill_color(255)
     with pdf.table(
+        cell_fill_color=(242, 245, 244),
+        cell_fill_mode="ROWS",
         col_widths=tuple(width for _, width, _ in _COLUMNS),
         text_align=tuple(align for _, _, align in _COLUMNS),
         line_height=4.5,
         headings_style=_heading_style(pdf),
-        borders_layout="HORIZONTAL_LINES",
+        borders_layout="NONE",
         width=sum(width for _, width, _ in _COLUMNS),
         align="LEFT",
     ) as table:
@@ -159,6 +162,7 @@ def _totals(pdf: _TranscriptPDF, totals: dict[str, Any]) -> None:
 
 
 def _verification_slot(pdf: _TranscriptPDF, verification: Verification | None) -> None:
+    pdf.set_auto_page_break(auto=False)  # the slot sits in the bottom margin reserved for it
     top = pdf.h - 14 - _SLOT
     left = pdf.w - pdf.r_margin - _SLOT
     pdf.set_draw_color(*_ACCENT)
