@@ -4,10 +4,10 @@ centres, read a centre's audit trail and credentials, and decide (all forms CSRF
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import marshmallow as ma
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
@@ -36,7 +36,7 @@ from lrs.centres.service import (
     rotate_credential,
 )
 from lrs.db import request_session
-from lrs.errors import BadRequest, NotFound, TooManyRequests
+from lrs.errors import BadRequest, Forbidden, NotFound, TooManyRequests
 from lrs.web.auth import admin_required, current_person
 from lrs.web.forms import form_errors, lines
 from lrs.web.layout import DashboardPanel, NavLink, add_dashboard_panel, add_nav_link, html_errors
@@ -51,10 +51,16 @@ PUBLIC_STATUSES = (CentreStatus.APPROVED, CentreStatus.SUSPENDED, CentreStatus.R
 
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    add_nav_link(state.app, NavLink("Centres", "centre_pages.admin_list", for_admins=True, order=20))
-    add_nav_link(state.app, NavLink("Register of centres", "centre_pages.register", for_admins=False, order=80))
-    add_nav_link(state.app, NavLink("Apply", "centre_pages.apply", for_admins=False, order=90))
-    add_dashboard_panel(state.app, DashboardPanel("Authorised centres", _dashboard_panel, order=10))
+    add_nav_link(cast(Flask, state.app), NavLink("Centres", "centre_pages.admin_list", for_admins=True, order=20))
+    add_nav_link(cast(Flask, state.app), NavLink(
+        "Register of centres", "centre_pages.register", for_admins=False, order=80,
+        description="The training centres whose records the government recognises.",
+    ))
+    add_nav_link(cast(Flask, state.app), NavLink(
+        "Apply", "centre_pages.apply", for_admins=False, order=90,
+        description="Partner academies, schools of government and LMSs apply to become authorised centres.",
+    ))
+    add_dashboard_panel(cast(Flask, state.app), DashboardPanel("Authorised centres", _dashboard_panel, order=10))
 
 
 @bp.context_processor
@@ -70,7 +76,8 @@ def _choices() -> dict[str, Any]:
 
 def _actor() -> Actor:
     person = current_person()
-    assert person is not None  # admin_required
+    if person is None:  # admin_required let the request through, so this cannot happen
+        raise Forbidden("sign in first")
     return Actor.of_person(person.email)
 
 
@@ -99,7 +106,7 @@ def apply() -> str | Response | tuple[str, int]:
         return render_template("centres/apply.html", form=form, errors=form_errors(error)), 400
     except ClaimConflictError as error:
         session.rollback()
-        return render_template("centres/apply.html", form=form, errors={"activity_prefixes": [error.message]}), 409
+        return render_template("centres/apply.html", form=form, errors={"_form": [error.message]}), 409
     session.commit()
     return redirect(url_for("centre_pages.application_received", ref=centre.id))
 

@@ -44,13 +44,13 @@ class ClaimList(ma.fields.List):
         super().__init__(ma.fields.String(), **kwargs)
         self._parse = parse
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         items = super()._deserialize(value, attr, data, **kwargs)
         parsed: list[str] = []
         errors: dict[int, str] = {}
         for index, item in enumerate(items):
             try:
-                parsed.append(self._parse(item.strip()))
+                parsed.append(self._parse(str(item).strip()))
             except ClaimError as error:
                 errors[index] = str(error)
         if errors:
@@ -120,7 +120,7 @@ class CentreQuerySchema(ma.Schema):
 
 class DecisionSchema(ma.Schema):
     reason = StrippedString(
-        required=True, validate=validate.Length(min=3, max=2000),
+        required=True, validate=validate.Length(min=1, max=2000),
         metadata={"description": "why: recorded in the audit log and shown to the centre"},
     )
 

@@ -29,6 +29,7 @@ KINDS = {
     "university": "University",
     "tvet_institution": "TVET institution",
     "training_provider": "Training provider",
+    "other": "Other",
 }
 # Slugs that would collide with the centres pages' own paths.
 RESERVED_SLUGS = frozenset({"apply", "admin", "new"})

@@ -56,6 +56,7 @@ def rate_limited_applications(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @blp.route("/applications")
 class Applications(MethodView):
+    @blp.doc(security=[])
     @rate_limited_applications
     @blp.arguments(schemas.ApplicationSchema)
     @blp.response(201, schemas.ApplicationReceivedSchema)

@@ -31,6 +31,7 @@ class NavLink:
     endpoint: str
     for_admins: bool  # shown only to signed-in administrators; otherwise to everyone
     order: int = 100
+    description: str | None = None  # public links with one are also offered on the home page
 
 
 @dataclass(frozen=True)

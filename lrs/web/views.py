@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
@@ -12,7 +13,7 @@ from lrs.db import request_session
 from lrs.errors import TooManyRequests
 from lrs.people.service import check_sign_in
 from lrs.web.auth import current_person, login_required, safe_next, sign_in, sign_out
-from lrs.web.layout import NavLink, add_nav_link, dashboard_panels, html_errors, set_up
+from lrs.web.layout import NAV_KEY, NavLink, add_nav_link, dashboard_panels, html_errors, set_up
 from lrs.web.ratelimit import check_rate
 
 logger = logging.getLogger(__name__)
@@ -23,13 +24,18 @@ html_errors(bp)
 
 @bp.record_once
 def _set_up(state: BlueprintSetupState) -> None:
-    set_up(state.app)
-    add_nav_link(state.app, NavLink("Dashboard", "web.dashboard", for_admins=True, order=10))
+    set_up(cast(Flask, state.app))
+    add_nav_link(cast(Flask, state.app), NavLink(
+        "Dashboard", "web.dashboard", for_admins=True, order=10,
+        description="Ministry staff: decide on applications, manage centres and follow the programmes.",
+    ))
 
 
 @bp.get("/")
 def home() -> str:
-    return render_template("web/home.html")
+    """What each visitor can do here: every registered link that has a description."""
+    links = [link for link in current_app.extensions.get(NAV_KEY, []) if link.description]
+    return render_template("web/home.html", links=links)
 
 
 @bp.route("/login", methods=["GET", "POST"])

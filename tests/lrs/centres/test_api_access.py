@@ -96,7 +96,10 @@ def test_endpoint_refuses_wrong_roles(
         assert response.json()["error"]["code"] == "forbidden"
 
 
-@pytest.mark.parametrize(("method", "path", "body", "roles"), [e for e in ENDPOINTS if e[0] == "GET"], ids=[i for e, i in zip(ENDPOINTS, IDS) if e[0] == "GET"])
+READS = [endpoint for endpoint in ENDPOINTS if endpoint[0] == "GET"]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "roles"), READS, ids=[f"{m} {p}" for m, p, _, _ in READS])
 def test_readers_may_read(api: Api, world: World, method: str, path: str, body: None, roles: set[str]) -> None:
     callers = {"admin": world.admin, "registrar": world.registrar, "own": world.huawei}
     for name in roles:

@@ -35,6 +35,12 @@ def test_public_pages_render(browser: Browser, path: str) -> None:
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+def test_home_page_offers_what_visitors_can_do(browser: Browser) -> None:
+    page = browser.get("/")
+    for path in ('href="/centres/apply"', 'href="/centres"', 'href="/dashboard"', 'href="/login"'):
+        assert path in page.text
+
+
 def test_stylesheet_is_served(browser: Browser) -> None:
     response = browser.get("/static/web/elimu.css")
     assert response.status_code == 200 and ":focus-visible" in response.text
@@ -150,8 +156,8 @@ def test_decision_form_without_token_changes_nothing(signed_in: Browser, api: Ap
 def test_decision_form_validates_reason_and_action(signed_in: Browser, api: Api, admin: Credential) -> None:
     centre_id = api.apply().json()["id"]
     signed_in.get(f"/admin/centres/{centre_id}")
-    short = signed_in.post(f"/admin/centres/{centre_id}/decision", {"action": "approve", "reason": "ok"})
-    assert short.status_code == 400 and 'id="error-reason"' in short.text
+    blank = signed_in.post(f"/admin/centres/{centre_id}/decision", {"action": "approve", "reason": "   "})
+    assert blank.status_code == 400 and 'id="error-reason"' in blank.text
     invalid = signed_in.post(f"/admin/centres/{centre_id}/decision", {"action": "suspend", "reason": "not yet approved"})
     assert invalid.status_code == 409
     nonsense = signed_in.post(f"/admin/centres/{centre_id}/decision", {"action": "delete", "reason": "drop it"})
