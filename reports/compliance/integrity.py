@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import Session
 
 from lrs.centres.models import Centre
@@ -57,7 +57,7 @@ def integrity_signals(
         .add_columns(record, people.c.name, people.c.institution, Course.code, Course.title, Course.hours,
                      Centre.name.label("centre"), elapsed.label("elapsed"), is_fast.label("is_fast"))
         .join(Course, Course.id == record.course_id)
-        .outerjoin(Centre, Centre.id == record.source_centre_id)
+        .outerjoin(Centre, Centre.id == func.coalesce(record.source_centre_id, Course.centre_id))
         .where(or_(is_fast, record.attempts >= many_attempts))
     )
     rows = session.execute(query.order_by(is_fast.desc(), ratio, record.attempts.desc(), record.id).limit(limit)).all()

@@ -13,6 +13,7 @@ from sqlalchemy import Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lrs.db import Base, UTCDateTime, utcnow
+from reports.catalogue.models import Course
 
 
 class Institution(Base):
@@ -76,6 +77,7 @@ class ProgrammeCourse(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, index=True)
 
     programme: Mapped[Programme] = relationship(back_populates="courses")
+    course: Mapped[Course] = relationship(lazy="joined")
 
 
 class ProgrammeInstitution(Base):
