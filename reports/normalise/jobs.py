@@ -22,7 +22,7 @@ from reports.normalise.service import Summary, normalise_statements, rebuild
 
 logger = logging.getLogger(__name__)
 
-BATCH = 2000
+BATCH = 10_000
 SWEEP_INTERVAL = timedelta(seconds=60)
 SWEEP_KEY = "elimu:normalise:sweep-scheduled"
 

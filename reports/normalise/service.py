@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from lrs.bulk import bulk_insert
@@ -212,43 +212,41 @@ def _refold_into(session: Session, pairs: Iterable[Pair], summary: Summary) -> N
 
 def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] | None, summary: Summary) -> None:
     """Recompute the records of these learners (only the ``only`` pairs, when given) from their facts."""
+    if only is None:
+        fact_filter = and_(StatementFact.learner_id.in_(learner_ids), StatementFact.course_id.is_not(None))
+        record_filter = LearningRecord.learner_id.in_(learner_ids)
+    else:
+        pairs_here = sorted(pair for pair in only if pair[0] in set(learner_ids))
+        fact_filter = tuple_(StatementFact.learner_id, StatementFact.course_id).in_(pairs_here)
+        record_filter = tuple_(LearningRecord.learner_id, LearningRecord.course_id).in_(pairs_here)
     facts: dict[Pair, list[FactView]] = defaultdict(list)
-    for row in session.execute(
-        select(*_FACT_COLUMNS).where(StatementFact.learner_id.in_(learner_ids), StatementFact.course_id.is_not(None))
-    ):
-        pair = (row.learner_id, row.course_id)
-        if only is None or pair in only:
-            facts[pair].append(_view(row))
+    for row in session.execute(select(*_FACT_COLUMNS).where(fact_filter)):
+        facts[(row.learner_id, row.course_id)].append(_view(row))
     existing = {
         (record.learner_id, record.course_id): record
-        for record in session.scalars(select(LearningRecord).where(LearningRecord.learner_id.in_(learner_ids)))
-        if only is None or (record.learner_id, record.course_id) in only
+        for record in session.scalars(select(LearningRecord).where(record_filter))
     }
     pairs = set(facts) | set(existing)
     terms = _course_terms(session, {course for _, course in pairs})
     now = utcnow()
+    replaced: list[int] = []  # changed or withdrawn records: deleted, and rewritten in bulk when changed
     inserts: list[dict[str, Any]] = []
     for pair in sorted(pairs):
         record = existing.get(pair)
         content = fold(facts.get(pair, []), terms[pair[1]]) if pair[1] in terms else None
-        if content is None:
-            if record is not None:
-                session.delete(record)
-                summary.records_changed += 1
-                summary.learners_changed.add(pair[0])
-            continue
-        content = {"learner_id": pair[0], "course_id": pair[1], **content}
-        if record is None:
+        if content is not None:
+            content = {"learner_id": pair[0], "course_id": pair[1], **content}
+            if record is not None and record.content() == content:
+                continue
             inserts.append({**content, "updated_at": now})
-        elif record.content() != content:
-            for name in RECORD_FIELDS:
-                setattr(record, name, content[name])
-            record.updated_at = now
-        else:
+        elif record is None:
             continue
+        if record is not None:
+            replaced.append(record.id)
         summary.records_changed += 1
         summary.learners_changed.add(pair[0])
-    session.flush()
+    for start in range(0, len(replaced), 5000):
+        session.execute(delete(LearningRecord).where(LearningRecord.id.in_(replaced[start:start + 5000])))
     bulk_insert(session, LearningRecord.__table__, inserts)
 
 
