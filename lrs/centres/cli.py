@@ -9,9 +9,10 @@ import click
 import marshmallow as ma
 from flask.cli import with_appcontext
 
+from lrs.centres.audit import Actor
 from lrs.centres.models import CentreStatus
 from lrs.centres.schemas import ApplicationSchema, CentreSchema, DecisionSchema, IssuedCredentialSchema
-from lrs.centres.service import KINDS, TRANSITIONS, Actor, CentreFilter, apply_for_centre, decide, list_centres
+from lrs.centres.service import KINDS, TRANSITIONS, CentreFilter, apply_for_centre, decide, list_centres
 from lrs.db import session_scope
 from lrs.errors import ElimuError
 

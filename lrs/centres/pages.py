@@ -12,28 +12,23 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from lrs.auth.service import IssuedCredential
+from lrs.centres.audit import Actor, audit_entries, recent_audit_entries
 from lrs.centres.countries import COUNTRIES
+from lrs.centres.credentials import issue_centre_credential, list_credentials, revoke_credential, rotate_credential
 from lrs.centres.models import Centre, CentreStatus
 from lrs.centres.schemas import ApplicationSchema, CentreQuerySchema, CredentialRequestSchema, DecisionSchema
 from lrs.centres.service import (
     KINDS,
     TRANSITIONS,
-    Actor,
     CentreFilter,
     ClaimConflictError,
     apply_for_centre,
-    audit_entries,
     available_actions,
     count_by_status,
     decide,
     find_centre,
     get_centre,
-    issue_centre_credential,
     list_centres,
-    list_credentials,
-    recent_audit_entries,
-    revoke_credential,
-    rotate_credential,
 )
 from lrs.db import request_session
 from lrs.errors import BadRequest, Forbidden, NotFound, TooManyRequests
@@ -200,32 +195,34 @@ def admin_decide(centre_id: int) -> str | Response | tuple[str, int]:
 @admin_required
 def admin_issue_credential(centre_id: int) -> str | tuple[str, int]:
     session = request_session()
+    centre = get_centre(session, centre_id)
     raw = {"name": request.form["name"]} if request.form.get("name", "").strip() else {}
     try:
         name = CredentialRequestSchema().load(raw).get("name")
     except ma.ValidationError as error:
-        return _detail(get_centre(session, centre_id), errors=form_errors(error)), 400
-    issued = issue_centre_credential(session, centre_id, by=_actor(), name=name)
+        return _detail(centre, errors=form_errors(error)), 400
+    issued = issue_centre_credential(session, centre.id, by=_actor(), name=name)
     session.commit()
-    return _secret_page(get_centre(session, centre_id), issued, "A new credential was issued.")
+    return _secret_page(centre, issued, "A new credential was issued.")
 
 
 @bp.post("/admin/centres/<int:centre_id>/credentials/<key>/<any(revoke, rotate):operation>")
 @admin_required
 def admin_credential(centre_id: int, key: str, operation: str) -> str | Response | tuple[str, int]:
     session = request_session()
+    centre = get_centre(session, centre_id)
     try:
         reason = DecisionSchema().load({"reason": request.form.get("reason", "")})["reason"]
     except ma.ValidationError as error:
-        return _detail(get_centre(session, centre_id), errors={f"reason-{key}": form_errors(error)["reason"]}), 400
+        return _detail(centre, errors={f"reason-{key}": form_errors(error)["reason"]}), 400
     if operation == "revoke":
-        revoke_credential(session, centre_id, key, by=_actor(), reason=reason)
+        revoke_credential(session, centre.id, key, by=_actor(), reason=reason)
         session.commit()
         flash(f"Credential {key} is revoked.", "success")
         return redirect(url_for("centre_pages.admin_detail", centre_id=centre_id))
-    issued = rotate_credential(session, centre_id, key, by=_actor(), reason=reason)
+    issued = rotate_credential(session, centre.id, key, by=_actor(), reason=reason)
     session.commit()
-    return _secret_page(get_centre(session, centre_id), issued, f"Credential {key} was replaced.")
+    return _secret_page(centre, issued, f"Credential {key} was replaced.")
 
 
 def _secret_page(centre: Centre, issued: IssuedCredential, headline: str) -> str:

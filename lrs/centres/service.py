@@ -1,6 +1,6 @@
-"""Centres' lifecycle: applications, the ministry's decisions, credentials, and the audit log of all of it.
+"""Centres' lifecycle: applications, the ministry's decisions, finding and listing centres, who may read them.
 
-Every change writes an ``AuditEntry`` in the same transaction, so the log cannot miss a step.
+Every change writes an audit entry (``lrs.centres.audit``) in the same transaction, so the log cannot miss a step.
 """
 
 from __future__ import annotations
@@ -13,14 +13,22 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lrs.auth.models import Client
-from lrs.auth.service import IssuedCredential, Principal, issue_credential
+from lrs.auth.service import IssuedCredential, Principal
+from lrs.centres.audit import APPLICANT, Actor, record
 from lrs.centres.claims import find_conflicts, serialise_claims
-from lrs.centres.models import AuditEntry, Centre, CentreStatus
+from lrs.centres.credentials import issue_centre_credential
+from lrs.centres.lookup import find_centre, get_centre
+from lrs.centres.models import Centre, CentreStatus
 from lrs.db import utcnow
-from lrs.errors import Conflict, Forbidden, NotFound
+from lrs.errors import Conflict, Forbidden
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "APPLICANT", "KINDS", "TRANSITIONS", "Actor", "Application", "CentreFilter", "ClaimConflictError", "Decision",
+    "apply_for_centre", "authorise_centre_read", "available_actions", "count_by_status", "decide", "find_centre",
+    "get_centre", "issue_centre_credential", "list_centres",
+]
 
 KINDS = {
     "lms": "Learning management system",
@@ -33,8 +41,6 @@ KINDS = {
 }
 # Slugs that would collide with the centres pages' own paths.
 RESERVED_SLUGS = frozenset({"apply", "admin", "new"})
-# What a centre's credential may do in the LRS: write and read its own statements and documents.
-CENTRE_SCOPES = ("statements/write", "statements/read/mine", "state", "profile")
 
 
 @dataclass(frozen=True)
@@ -58,25 +64,6 @@ class ClaimConflictError(Conflict):
 
 
 @dataclass(frozen=True)
-class Actor:
-    """Who did something, as the audit log records it."""
-
-    label: str
-    kind: str  # person | client | applicant | system
-
-    @classmethod
-    def of_client(cls, principal: Principal) -> Actor:
-        return cls(f"client:{principal.key}", "client")
-
-    @classmethod
-    def of_person(cls, email: str) -> Actor:
-        return cls(email, "person")
-
-
-APPLICANT = Actor("applicant", "applicant")
-
-
-@dataclass(frozen=True)
 class Application:
     name: str
     kind: str
@@ -91,32 +78,6 @@ class Application:
 class Decision:
     centre: Centre
     credential: IssuedCredential | None = None
-
-
-def _record(
-    session: Session,
-    centre: Centre,
-    by: Actor,
-    action: str,
-    reason: str | None,
-    *,
-    from_status: CentreStatus | None = None,
-    credential_key: str | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        centre_id=centre.id,
-        at=utcnow(),
-        actor=by.label,
-        actor_kind=by.kind,
-        action=action,
-        reason=reason,
-        from_status=from_status.value if from_status else None,
-        to_status=centre.status.value,
-        credential_key=credential_key,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def apply_for_centre(session: Session, application: Application) -> Centre:
@@ -142,7 +103,7 @@ def apply_for_centre(session: Session, application: Application) -> Centre:
     )
     session.add(centre)
     session.flush()
-    _record(session, centre, APPLICANT, "apply", None)
+    record(session, centre, APPLICANT, "apply", None)
     logger.info("centre %s applied (%d prefixes, %d home pages)", centre.id, len(centre.activity_prefixes), len(centre.home_pages))
     return centre
 
@@ -155,22 +116,6 @@ def _unique_slug(session: Session, name: str) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def get_centre(session: Session, centre_id: int) -> Centre:
-    """The centre with this id.
-
-    Raises:
-        NotFound: there is none.
-    """
-    centre = session.get(Centre, centre_id)
-    if centre is None:
-        raise NotFound(f"no centre {centre_id}")
-    return centre
-
-
-def find_centre(session: Session, slug: str) -> Centre | None:
-    return session.scalars(select(Centre).where(Centre.slug == slug)).one_or_none()
 
 
 @dataclass(frozen=True)
@@ -228,95 +173,11 @@ def decide(session: Session, centre_id: int, action: str, *, by: Actor, reason: 
     centre.status = transition.to
     centre.status_reason = reason
     centre.status_changed_at = utcnow()
-    _record(session, centre, by, action, reason, from_status=previous)
+    record(session, centre, by, action, reason, from_status=previous)
     logger.info("centre %s %s (was %s)", centre.id, transition.past, previous.value)
     if action != "approve":
         return Decision(centre)
-    return Decision(centre, _issue(session, centre, by, name=f"{centre.name}: first credential", reason=None))
-
-
-def _issue(session: Session, centre: Centre, by: Actor, *, name: str, reason: str | None, action: str = "issue_credential") -> IssuedCredential:
-    issued = issue_credential(session, name=name, scopes=CENTRE_SCOPES, role="centre", centre=centre)
-    _record(session, centre, by, action, reason, credential_key=issued.client.key)
-    return issued
-
-
-def issue_centre_credential(session: Session, centre_id: int, *, by: Actor, name: str | None) -> IssuedCredential:
-    """A further credential for an approved centre (one per LMS, say).
-
-    Raises:
-        NotFound: no such centre.
-        Conflict: the centre is not approved.
-    """
-    centre = get_centre(session, centre_id)
-    if not centre.is_approved:
-        raise Conflict(f"centre {centre.id} is {centre.status.value}; credentials are issued only to approved centres")
-    count = session.scalar(select(func.count()).select_from(Client).where(Client.centre_id == centre.id)) or 0
-    return _issue(session, centre, by, name=name or f"{centre.name}: credential {count + 1}", reason=None)
-
-
-def list_credentials(session: Session, centre_id: int) -> list[Client]:
-    get_centre(session, centre_id)
-    return list(session.scalars(select(Client).where(Client.centre_id == centre_id).order_by(Client.id)))
-
-
-def _credential(session: Session, centre_id: int, key: str) -> tuple[Centre, Client]:
-    centre = get_centre(session, centre_id)
-    client = session.scalars(select(Client).where(Client.key == key, Client.centre_id == centre.id)).one_or_none()
-    if client is None:
-        raise NotFound(f"centre {centre.id} has no credential {key}")
-    if not client.is_active:
-        raise Conflict(f"credential {key} was already revoked")
-    return centre, client
-
-
-def revoke_credential(session: Session, centre_id: int, key: str, *, by: Actor, reason: str) -> Client:
-    """Revoke one of a centre's credentials at once; what it wrote stays.
-
-    Raises:
-        NotFound: no such centre or credential.
-        Conflict: it was already revoked.
-    """
-    centre, client = _credential(session, centre_id, key)
-    client.is_active = False
-    client.revoked_at = utcnow()
-    _record(session, centre, by, "revoke_credential", reason, credential_key=key)
-    logger.info("centre %s credential %s revoked", centre.id, client.id)
-    return client
-
-
-def rotate_credential(session: Session, centre_id: int, key: str, *, by: Actor, reason: str) -> IssuedCredential:
-    """Replace a credential with a new one of the same name and scopes, revoking the old one.
-
-    Raises:
-        NotFound: no such centre or credential.
-        Conflict: it was already revoked, or the centre is not approved.
-    """
-    centre, client = _credential(session, centre_id, key)
-    if not centre.is_approved:
-        raise Conflict(f"centre {centre.id} is {centre.status.value}; credentials are issued only to approved centres")
-    client.is_active = False
-    client.revoked_at = utcnow()
-    issued = issue_credential(session, name=client.name, scopes=client.scopes, role="centre", centre=centre)
-    _record(session, centre, by, "rotate_credential", f"{reason} (replaces {key})", credential_key=issued.client.key)
-    return issued
-
-
-def audit_entries(session: Session, *, centre_id: int | None, after: int | None, limit: int) -> list[AuditEntry]:
-    """Audit entries oldest first, optionally of one centre, after the entry id ``after``."""
-    statement = select(AuditEntry)
-    if centre_id is not None:
-        statement = statement.where(AuditEntry.centre_id == centre_id)
-    if after is not None:
-        statement = statement.where(AuditEntry.id > after)
-    return list(session.scalars(statement.order_by(AuditEntry.id).limit(limit)))
-
-
-def recent_audit_entries(session: Session, limit: int) -> list[tuple[AuditEntry, Centre]]:
-    rows = session.execute(
-        select(AuditEntry, Centre).join(Centre, Centre.id == AuditEntry.centre_id).order_by(AuditEntry.id.desc()).limit(limit)
-    )
-    return [(entry, centre) for entry, centre in rows]
+    return Decision(centre, issue_centre_credential(session, centre.id, by=by, name=f"{centre.name}: first credential"))
 
 
 def authorise_centre_read(principal: Principal, centre_id: int) -> None:

@@ -15,23 +15,19 @@ from lrs.auth.http import current_principal, require_role
 from lrs.auth.models import Client
 from lrs.auth.service import IssuedCredential
 from lrs.centres import schemas
+from lrs.centres.audit import Actor, audit_entries
+from lrs.centres.credentials import issue_centre_credential, list_credentials, revoke_credential, rotate_credential
 from lrs.centres.models import AuditEntry, Centre, CentreStatus
 from lrs.centres.service import (
     TRANSITIONS,
-    Actor,
     Application,
     CentreFilter,
     Decision,
     apply_for_centre,
-    audit_entries,
     authorise_centre_read,
     decide,
     get_centre,
-    issue_centre_credential,
     list_centres,
-    list_credentials,
-    revoke_credential,
-    rotate_credential,
 )
 from lrs.db import request_session
 from lrs.errors import Forbidden
@@ -151,12 +147,10 @@ class Credentials(MethodView):
     @blp.arguments(schemas.CredentialRequestSchema)
     @blp.response(201, schemas.IssuedCredentialSchema)
     @blp.alt_response(409, description="the centre is not approved")
-    def post(self, request: dict[str, str], centre_id: int) -> IssuedCredential:
+    def post(self, body: dict[str, str], centre_id: int) -> IssuedCredential:
         """Issue a further credential to an approved centre (one per LMS, say); the secret is shown only now."""
         session = request_session()
-        issued = issue_centre_credential(
-            session, centre_id, by=Actor.of_client(current_principal()), name=request.get("name")
-        )
+        issued = issue_centre_credential(session, centre_id, by=Actor.of_client(current_principal()), name=body.get("name"))
         session.commit()
         return issued
 

@@ -1,0 +1,25 @@
+"""Finding one centre, by id or by slug."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lrs.centres.models import Centre
+from lrs.errors import NotFound
+
+
+def get_centre(session: Session, centre_id: int) -> Centre:
+    """The centre with this id.
+
+    Raises:
+        NotFound: there is none.
+    """
+    centre = session.get(Centre, centre_id)
+    if centre is None:
+        raise NotFound(f"no centre {centre_id}")
+    return centre
+
+
+def find_centre(session: Session, slug: str) -> Centre | None:
+    return session.scalars(select(Centre).where(Centre.slug == slug)).one_or_none()
