@@ -76,6 +76,7 @@ def environment(data_dir: Path, redis_url: str) -> dict[str, str]:
         "ELIMU_SECRET_KEY": "test-secret-key",
         "ELIMU_MAX_BODY_BYTES": str(2 * 1024 * 1024),
         "ELIMU_STATEMENTS_PAGE_SIZE": "100",
+        "ELIMU_CONNECTOR_ALLOW_PRIVATE": "1",  # the connectors' tests serve a fake Moodle on loopback
     }
     database_url = os.environ.get("ELIMU_TEST_DATABASE_URL")
     if database_url:
