@@ -122,8 +122,10 @@ def canonize(document: dict[str, Any], loader: OfflineLoader) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document.
 
     Raises:
-        ProofError: the document names an unknown context, is not valid JSON-LD, or is too costly.
+        ProofError: the document names an unknown context, has a member no context defines, is not
+            valid JSON-LD, or is too costly to canonicalise.
     """
+    dropped: list[str | None] = []
     with _PYLD_LOCK:
         options = {
             "documentLoader": loader,
@@ -131,9 +133,13 @@ def canonize(document: dict[str, Any], loader: OfflineLoader) -> str:
             "contextResolver": ContextResolver(_RESOLVED_CONTEXTS, loader),
         }
         try:
-            dataset = jsonld.to_rdf(document, options)
+            dataset = jsonld.JsonLdProcessor(on_property_dropped=dropped.append).to_rdf(document, options)
         except jsonld.JsonLdError as error:
             raise _cause(error) from None
+        if dropped:
+            # The VC 2.0 context has no @vocab: a member no context defines vanishes from the RDF, so
+            # no proof covers it. A document carrying one says more than its signature does.
+            raise ProofError(f"the member {dropped[0]!r} is not defined by the credential's contexts, so no proof covers it")
         return str(_BoundedRDFC(CANONICALISATION_BUDGET).main(dataset, {"format": "application/n-quads"}))
 
 

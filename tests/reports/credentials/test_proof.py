@@ -115,3 +115,21 @@ def test_a_poison_graph_is_refused_within_budget(loader: proof.OfflineLoader) ->
     document = {"@context": "https://www.w3.org/ns/credentials/v2", "@graph": nodes}
     with pytest.raises(proof.ProofError, match="too costly"):
         proof.canonize(document, loader)
+
+
+def test_members_no_context_defines_are_neither_signed_nor_accepted() -> None:
+    """The VC 2.0 context has no @vocab, so an undefined member would silently escape the signature."""
+    key = Ed25519PrivateKey.generate()
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "validFrom": "2026-12-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:subject"},
+    }
+    with pytest.raises(proof.ProofError, match="not defined"):
+        proof.sign({**document, "nickname": "unsigned"}, key, "did:example:issuer#key")
+    signed = proof.sign(document, key, "did:example:issuer#key")
+    proof.verify(signed, key.public_key())
+    with pytest.raises(proof.ProofError, match="not defined"):
+        proof.verify({**signed, "credentialSubject": {**signed["credentialSubject"], "degree": "PhD"}}, key.public_key())
