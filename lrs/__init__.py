@@ -43,6 +43,7 @@ def web_blueprints() -> list:
     """Every server-rendered page blueprint, one line per package; ``lrs.web`` (layout, sign-in) comes first."""
     from lrs.centres import pages as centre_pages
     from lrs.web import views as web
+    from reports import pages as report_pages
     from reports.credentials import pages as credential_pages
 
-    return [web.bp, centre_pages.bp, credential_pages.bp]
+    return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp]
