@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from lrs.centres.models import Centre
 from lrs.errors import NotFound
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one names nothing (and PostgreSQL would refuse it)
+
 
 def get_centre(session: Session, centre_id: int) -> Centre:
     """The centre with this id.
@@ -15,7 +17,7 @@ def get_centre(session: Session, centre_id: int) -> Centre:
     Raises:
         NotFound: there is none.
     """
-    centre = session.get(Centre, centre_id)
+    centre = session.get(Centre, centre_id) if 0 < centre_id <= MAX_ID else None
     if centre is None:
         raise NotFound(f"no centre {centre_id}")
     return centre

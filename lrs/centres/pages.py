@@ -41,6 +41,7 @@ bp = Blueprint("centre_pages", __name__, template_folder="templates")
 html_errors(bp)
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 PUBLIC_STATUSES = (CentreStatus.APPROVED, CentreStatus.SUSPENDED, CentreStatus.REVOKED)
 
 
@@ -139,7 +140,7 @@ def admin_list() -> str:
         query = CentreQuerySchema().load({**raw, "limit": PAGE_SIZE})
     except ma.ValidationError as error:
         raise BadRequest("invalid filter: " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form_errors(error).items())) from None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     where = CentreFilter(
         CentreStatus(query["status"]) if "status" in query else None, query.get("kind"), query.get("country"), query.get("q")
     )

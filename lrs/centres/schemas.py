@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from lrs.centres.claims import ClaimError, parse_activity_prefix, parse_home_page
 from lrs.centres.countries import COUNTRIES
+from lrs.centres.lookup import MAX_ID
 from lrs.centres.models import CentreStatus
 from lrs.centres.service import KINDS, Application
 
@@ -115,7 +116,7 @@ class CentreQuerySchema(ma.Schema):
     country = Country()
     q = StrippedString(validate=validate.Length(max=200), metadata={"description": "part of the name or slug"})
     limit = ma.fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class DecisionSchema(ma.Schema):
@@ -181,6 +182,6 @@ class AuditPageSchema(ma.Schema):
 
 
 class AuditQuerySchema(ma.Schema):
-    centre = ma.fields.Integer(validate=validate.Range(min=1))
-    after = ma.fields.Integer(validate=validate.Range(min=0))
+    centre = ma.fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    after = ma.fields.Integer(validate=validate.Range(min=0, max=MAX_ID))
     limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))

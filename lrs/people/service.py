@@ -73,10 +73,11 @@ def check_sign_in(session: Session, email: str, password: str) -> Person | None:
     except BadRequest:
         email = ""
     person = session.scalars(select(Person).where(Person.email == email)).one_or_none() if email else None
+    password = password[:MAX_PASSWORD]  # a longer one cannot be right, and must not cost a long hash
     if person is None or not person.is_active:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(person.password_hash, password[:MAX_PASSWORD]):
+    if not check_password_hash(person.password_hash, password):
         return None
     person.last_login_at = utcnow()
     return person

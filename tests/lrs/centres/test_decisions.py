@@ -165,3 +165,17 @@ def test_openapi_documents_the_centres_api(live_server: LiveServer) -> None:
     approve = paths["/api/v1/centres/{centre_id}/approve"]["post"]
     assert approve["summary"].startswith("Approve a pending centre")
     assert {"200", "401", "403", "409"} <= set(approve["responses"]) or {"200", "409"} <= set(approve["responses"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/centres/99999999999999999999", "/centres/2147483648/credentials", "/audit?centre=99999999999999999999",
+     "/audit?after=99999999999999999999", "/centres?offset=99999999999999999999"],
+)
+def test_huge_numbers_are_4xx_not_500(api: Api, admin: Credential, path: str) -> None:
+    response = api.get(path, admin)
+    assert response.status_code in (400, 404), response.text
+
+
+def test_huge_centre_id_in_a_decision_is_404(api: Api, admin: Credential) -> None:
+    assert api.post("/centres/99999999999999999999/approve", admin, json={"reason": "x"}).status_code == 404

@@ -116,6 +116,8 @@ def test_centre_list_filters(signed_in: Browser, api: Api, admin: Credential) ->
     by_name = signed_in.get("/admin/centres?q=huawei&status=")
     assert "Huawei ICT Academy Kenya" in by_name.text and "Kenya School of Government" not in by_name.text
     assert signed_in.get("/admin/centres?status=nonsense").status_code == 400
+    assert signed_in.get("/admin/centres?page=99999999999999999999999").status_code == 200
+    assert signed_in.get("/admin/centres/99999999999999999999").status_code == 404
 
 
 def test_decision_form_approves_and_shows_the_secret_once(signed_in: Browser, api: Api, admin: Credential, live_server: LiveServer) -> None:
