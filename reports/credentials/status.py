@@ -81,11 +81,13 @@ def decode_bits(encoded: str) -> bytes:
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise StatusListError("the encodedList is not multibase base64url")
     try:
-        compressed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+        compressed = base64.b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4), altchars=b"-_", validate=True)
         with gzip.GzipFile(fileobj=io.BytesIO(compressed)) as stream:
             bits = stream.read(16 * LIST_SIZE + 1)
     except (ValueError, OSError, EOFError):
         raise StatusListError("the encodedList is not GZIP-compressed base64url") from None
+    if not bits:
+        raise StatusListError("the status list is empty")
     if len(bits) > 16 * LIST_SIZE:
         raise StatusListError("the status list is larger than any list Elimu reads")
     return bits
