@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from lrs import create_app
 from lrs.auth.service import authenticate, issue_credential
@@ -99,12 +99,12 @@ def seed(app: Flask, learners: int, courses: int) -> tuple[str, str]:
             session.add_all([CourseMapping(course_id=course.id, centre_id=centre.id, iri=f"{SITE}/course/view.php?id={n}"),
                              CourseMapping(course_id=course.id, centre_id=centre.id, iri=f"{SITE}/mod/quiz/view.php?id={1000 + n}")])
         now = utcnow()
-        bulk_insert(session, Learner.__table__, [
+        bulk_insert(session, cast(Table, Learner.__table__), [
             {"id": n + 1, "name": f"Officer {n}", "institution": "Ministry", "cohort": None, "created_at": now, "updated_at": now}
             for n in range(learners)])
-        bulk_insert(session, LearnerIdentifier.__table__, [
+        bulk_insert(session, cast(Table, LearnerIdentifier.__table__), [
             {"id": n + 1, "learner_id": n + 1, "scheme": "ke-upn", "value": f"{2019000000 + n}"} for n in range(learners)])
-        bulk_insert(session, Identity.__table__, [
+        bulk_insert(session, cast(Table, Identity.__table__), [
             {"id": n + 1, "ifi": f"account:{SITE}|{n + 1}", "learner_id": n + 1, "source": "bench", "linked_at": now}
             for n in range(learners)])
         return issued.client.key, issued.secret

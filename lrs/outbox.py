@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import cast
 
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lrs.bulk import bulk_insert
-from lrs.db import BigId, Base
+from lrs.db import Base, BigId
 from lrs.queue import job_queue
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class OutboxEntry(Base):
 
 def record_new_statements(session: Session, seqs: Sequence[int]) -> None:
     """Add the new statements' seqs to the outbox (one bulk INSERT, in the caller's transaction)."""
-    bulk_insert(session, OutboxEntry.__table__, [{"statement_seq": seq} for seq in seqs])
+    bulk_insert(session, cast(Table, OutboxEntry.__table__), [{"statement_seq": seq} for seq in seqs])
 
 
 def pending_seqs(session: Session, limit: int) -> list[int]:

@@ -36,7 +36,7 @@ def unmapped_activities(session: Session, *, limit: int, offset: int) -> list[di
         .offset(offset)
     ).all()
     iris = [row.activity_iri for row in rows]
-    definitions = dict(session.execute(select(Activity.iri, Activity.definition).where(Activity.iri.in_(iris))).all())
+    definitions: dict[str, dict[str, Any] | None] = dict(session.execute(select(Activity.iri, Activity.definition).where(Activity.iri.in_(iris))).all())
     centres = {centre.id: centre for centre in session.scalars(select(Centre).where(Centre.id.in_({row.centre_id for row in rows})))}
     return [
         {

@@ -18,6 +18,6 @@ from reports.normalise.jobs import drain, rebuild_all
 def normalise_command(rebuild: bool) -> None:
     """Fold pending statements into learning records (or, with --rebuild, all of them); prints JSON counts."""
     started = time.perf_counter()
-    counts = rebuild_all(current_app).as_json() if rebuild else drain(current_app)
+    counts: dict[str, float] = {**(rebuild_all(current_app).as_json() if rebuild else drain(current_app))}
     counts["seconds"] = round(time.perf_counter() - started, 3)
     click.echo(json.dumps(counts))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lrs.db import BigId, Base, UTCDateTime, utcnow
+from lrs.db import Base, BigId, UTCDateTime, utcnow
 
 IRI = String(2048)
 

@@ -12,9 +12,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from lrs.bulk import bulk_insert
@@ -23,7 +23,7 @@ from lrs.xapi.models import Statement
 from reports.catalogue.models import Course
 from reports.catalogue.resolver import MappingResolver
 from reports.learners.models import Identity
-from reports.normalise.models import RECORD_FIELDS, LearningRecord, StatementFact
+from reports.normalise.models import LearningRecord, StatementFact
 from reports.normalise.policy import CourseTerms, FactView, fold
 from reports.normalise.reading import read_statement
 from reports.normalise.vocabulary import VOIDED, Effect
@@ -32,6 +32,8 @@ from reports.transcripts.feed import mark_changed
 logger = logging.getLogger(__name__)
 
 Pair = tuple[int, int]  # (learner_id, course_id)
+FACTS_TABLE = cast(Table, StatementFact.__table__)
+RECORDS_TABLE = cast(Table, LearningRecord.__table__)
 REFOLD_CHUNK = 500
 
 
@@ -65,7 +67,7 @@ def normalise_statements(session: Session, seqs: Sequence[int]) -> Summary:
     resolver = MappingResolver(session)
     facts = _facts_of(session, rows, resolver)
     session.execute(delete(StatementFact).where(StatementFact.statement_seq.in_(seqs)))
-    bulk_insert(session, StatementFact.__table__, facts)
+    bulk_insert(session, FACTS_TABLE, facts)
     summary.facts = len(facts)
     pairs = {(f["learner_id"], f["course_id"]) for f in facts if f["learner_id"] and f["course_id"]}
     targets = [uuid.UUID(row.body["object"]["id"]) for row in rows if row.body["verb"]["id"] == VOIDED]
@@ -132,9 +134,8 @@ def relink_identity(session: Session, ifi: str, learner_id: int | None) -> Summa
     before = session.execute(
         select(StatementFact.learner_id, StatementFact.course_id).where(StatementFact.actor_ifi == ifi).distinct()
     ).all()
-    summary.facts = session.execute(
-        update(StatementFact).where(StatementFact.actor_ifi == ifi).values(learner_id=learner_id)
-    ).rowcount
+    moved = session.execute(update(StatementFact).where(StatementFact.actor_ifi == ifi).values(learner_id=learner_id))
+    summary.facts = cast(CursorResult[Any], moved).rowcount
     pairs = {(learner, course) for learner, course in before if learner is not None and course is not None}
     if learner_id is not None:
         pairs.update((learner_id, course) for _, course in before if course is not None)
@@ -185,12 +186,12 @@ def rebuild(session: Session, *, chunk: int = 5000) -> Summary:
         if not rows:
             break
         facts = _facts_of(session, rows, resolver)
-        bulk_insert(session, StatementFact.__table__, facts)
+        bulk_insert(session, FACTS_TABLE, facts)
         summary.statements += len(rows)
         summary.facts += len(facts)
         last = rows[-1].seq
     summary.voided = session.scalar(select(func.count()).where(StatementFact.is_voided.is_(True))) or 0
-    learners = set(session.scalars(select(StatementFact.learner_id).where(StatementFact.learner_id.is_not(None)).distinct()))
+    learners = {learner for learner in session.scalars(select(StatementFact.learner_id).distinct()) if learner is not None}
     learners.update(session.scalars(select(LearningRecord.learner_id).distinct()))
     ordered = sorted(learners)
     for start in range(0, len(ordered), REFOLD_CHUNK):
@@ -247,7 +248,7 @@ def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] |
         summary.learners_changed.add(pair[0])
     for start in range(0, len(replaced), 5000):
         session.execute(delete(LearningRecord).where(LearningRecord.id.in_(replaced[start:start + 5000])))
-    bulk_insert(session, LearningRecord.__table__, inserts)
+    bulk_insert(session, RECORDS_TABLE, inserts)
 
 
 _FACT_COLUMNS = (

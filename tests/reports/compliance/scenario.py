@@ -27,7 +27,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import authenticate
-from lrs.centres.service import APPLICANT, Application, apply_for_centre, decide
+from lrs.centres.audit import APPLICANT
+from lrs.centres.service import Application, apply_for_centre, decide
 from lrs.db import session_scope
 from lrs.outbox import forget, pending_seqs
 from lrs.xapi.ownership import check_statement_ownership

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from sqlalchemy import select
 
 from lrs.db import session_scope
 from reports.learners.models import Learner
 from reports.transcripts.feed import decode_cursor, encode_cursor
 from reports.transcripts.service import transcripts_for
-from sqlalchemy import select
 from tests.conftest import Credential, LiveServer, make_credential
 from tests.reports import moodle
 from tests.reports.helpers import make_centre, post_statements, wait_normalised
