@@ -8,17 +8,19 @@ import random
 from typing import Any
 
 from flask import Flask
+from rq.job import Job
 from sqlalchemy import select
 
 from lrs import create_app
 from lrs.auth.service import authenticate
 from lrs.db import session_scope
 from lrs.outbox import pending_count
+from lrs.queue import job_queue
 from lrs.settings import Settings
 from lrs.xapi.statements.store import store_statements
 from reports.catalogue.service import NewCourse, add_mapping, create_course, get_course
 from reports.learners.service import NewLearner, create_learner, get_learner, link_identity
-from reports.normalise.jobs import drain, rebuild_all
+from reports.normalise.jobs import SWEEP_KEY, drain, drain_outbox, rebuild_all, sweep_outbox
 from reports.normalise.models import LearningRecord, StatementFact
 from tests.conftest import Credential
 from tests.reports import moodle
@@ -157,4 +159,18 @@ def test_a_redis_outage_never_fails_the_xapi_request_and_loses_nothing(app: Flas
     with app.app_context(), session_scope(app) as session:
         assert pending_count(session) == 1
     assert drain(app)["records_changed"] == 1  # the sweep (or the next drain) picks it up
+    assert records(app)[0]["status"] == "completed"
+
+
+def test_each_drain_keeps_a_sweep_scheduled_that_drains_what_redis_missed(app: Flask) -> None:
+    centre = make_centre(app, "ksg", SITE)
+    catalogue(app)
+    with app.app_context():
+        job_queue(app).connection.delete(SWEEP_KEY)
+        drain_outbox()
+        queue = job_queue(app).queue
+        scheduled = [Job.fetch(job_id, connection=queue.connection).func_name for job_id in queue.scheduled_job_registry.get_job_ids()]
+        assert "reports.normalise.jobs.sweep_outbox" in scheduled
+        store(app, centre.credential, [moodle.course_completed(SITE, "42", "O", 0, "C", "2026-02-09T08:00:00Z")])  # no notification
+        assert sweep_outbox()["records_changed"] == 1
     assert records(app)[0]["status"] == "completed"
