@@ -59,8 +59,10 @@ class Centre(Base):
         return self.status is CentreStatus.APPROVED
 
     def owns_activity(self, iri: str) -> bool:
+        """Whether ``iri`` is under one of the centre's prefixes, or is a prefix's root without its trailing slash
+        (Moodle's xAPI plugin names the site activity by ``wwwroot``: ``https://lms.ke`` for prefix ``https://lms.ke/``)."""
         normalised = normalise_iri(iri)
-        return any(normalised.startswith(prefix) for prefix in self.activity_prefixes)
+        return any(normalised.startswith(prefix) or normalised == prefix.rstrip("/") for prefix in self.activity_prefixes)
 
     def owns_home_page(self, home_page: str) -> bool:
         normalised = normalise_iri(home_page).rstrip("/")
