@@ -39,6 +39,19 @@ audit_blp = api_blueprint("audit", __name__, "/audit", "The append-only audit lo
 READERS = ("admin", "registrar", "centre")
 
 
+def guarded(*roles: str, by_centre: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``require_role``, with the answers it (and an unknown centre id) gives documented in OpenAPI."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = blp.alt_response(401, description="no credentials, or wrong or revoked ones")(view)
+        view = blp.alt_response(403, description=f"the credential lacks the {' or '.join(roles)} role, or is another centre's")(view)
+        if by_centre:
+            view = blp.alt_response(404, description="no such centre (or credential)")(view)
+        return require_role(*roles)(view)
+
+    return decorate
+
+
 def rate_limited_applications(view: Callable[..., Any]) -> Callable[..., Any]:
     """Count every application attempt from the caller's address, valid or not, before parsing it."""
 
@@ -72,7 +85,7 @@ class Applications(MethodView):
 
 @blp.route("")
 class Centres(MethodView):
-    @require_role("admin", "registrar")
+    @guarded("admin", "registrar", by_centre=False)
     @blp.arguments(schemas.CentreQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, schemas.CentrePageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +98,7 @@ class Centres(MethodView):
 
 @blp.route("/<int:centre_id>")
 class CentreResource(MethodView):
-    @require_role(*READERS)
+    @guarded(*READERS)
     @blp.response(200, schemas.CentreSchema)
     def get(self, centre_id: int) -> Centre:
         """A centre, with its status. A centre's own credential may read it; admins and registrars read any."""
@@ -95,7 +108,7 @@ class CentreResource(MethodView):
 
 @blp.route("/<int:centre_id>/approve")
 class Approval(MethodView):
-    @require_role("admin")
+    @guarded("admin")
     @blp.arguments(schemas.DecisionSchema)
     @blp.response(200, schemas.ApprovalSchema)
     @blp.alt_response(409, description="the centre is not pending")
@@ -115,7 +128,7 @@ def _decision_view(action: str) -> Callable[..., Any]:
     transition = TRANSITIONS[action]
     allowed = " or ".join(sorted(status.value for status in transition.allowed_from))
 
-    @require_role("admin")
+    @guarded("admin")
     @blp.arguments(schemas.DecisionSchema)
     @blp.response(200, schemas.CentreSchema)
     @blp.alt_response(409, description=f"the centre is not {allowed}")
@@ -123,8 +136,9 @@ def _decision_view(action: str) -> Callable[..., Any]:
         return _decide(centre_id, action, decision["reason"]).centre
 
     view.__name__ = f"{action}_centre"
+    article = "an" if allowed[0] in "aeiou" else "a"
     view.__doc__ = (
-        f"{action.capitalize()} a {allowed} centre; it becomes {transition.to.value}.\n\n"
+        f"{action.capitalize()} {article} {allowed} centre; it becomes {transition.to.value}.\n\n"
         "The reason is recorded in the audit log. Its statements and documents stay in the store."
     )
     return view
@@ -136,14 +150,14 @@ for _action in ("reject", "suspend", "reinstate", "revoke"):
 
 @blp.route("/<int:centre_id>/credentials")
 class Credentials(MethodView):
-    @require_role(*READERS)
+    @guarded(*READERS)
     @blp.response(200, schemas.CredentialListSchema)
     def get(self, centre_id: int) -> dict[str, list[Client]]:
         """The centre's credentials (keys, never secrets), active and revoked."""
         authorise_centre_read(current_principal(), centre_id)
         return {"items": list_credentials(request_session(), centre_id)}
 
-    @require_role("admin")
+    @guarded("admin")
     @blp.arguments(schemas.CredentialRequestSchema)
     @blp.response(201, schemas.IssuedCredentialSchema)
     @blp.alt_response(409, description="the centre is not approved")
@@ -157,9 +171,10 @@ class Credentials(MethodView):
 
 @blp.route("/<int:centre_id>/credentials/<key>/revoke")
 class CredentialRevocation(MethodView):
-    @require_role("admin")
+    @guarded("admin")
     @blp.arguments(schemas.DecisionSchema)
     @blp.response(200, schemas.CredentialSchema)
+    @blp.alt_response(409, description="the credential was already revoked")
     def post(self, decision: dict[str, str], centre_id: int, key: str) -> Client:
         """Revoke one credential of a centre at once; what it wrote stays."""
         session = request_session()
@@ -170,9 +185,10 @@ class CredentialRevocation(MethodView):
 
 @blp.route("/<int:centre_id>/credentials/<key>/rotate")
 class CredentialRotation(MethodView):
-    @require_role("admin")
+    @guarded("admin")
     @blp.arguments(schemas.DecisionSchema)
     @blp.response(201, schemas.IssuedCredentialSchema)
+    @blp.alt_response(409, description="the credential was already revoked, or the centre is not approved")
     def post(self, decision: dict[str, str], centre_id: int, key: str) -> IssuedCredential:
         """Replace a credential with a new key and secret (shown only now); the old one stops working."""
         session = request_session()
@@ -183,7 +199,7 @@ class CredentialRotation(MethodView):
 
 @audit_blp.route("")
 class Audit(MethodView):
-    @require_role(*READERS)
+    @guarded(*READERS, by_centre=False)
     @audit_blp.arguments(schemas.AuditQuerySchema, location="query", unknown=ma.RAISE)
     @audit_blp.response(200, schemas.AuditPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
