@@ -32,11 +32,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def rest_blueprints() -> list:
     """Every /api/v1 blueprint, one line per package (imported late: they import the models)."""
+    from connectors import views as connectors
     from lrs.centres import views as centres
     from reports import api as reports
     from reports.credentials import views as credentials
 
-    return [centres.blp, centres.audit_blp, *reports.blueprints(), credentials.blp]
+    return [centres.blp, centres.audit_blp, *reports.blueprints(), credentials.blp, *connectors.blueprints()]
 
 
 def web_blueprints() -> list:

@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from connectors.cli import connectors_group
 from lrs import create_app
 from lrs.auth.service import issue_credential
 from lrs.centres.cli import centres_group
@@ -125,6 +126,7 @@ cli.add_command(admin_group)
 cli.add_command(centres_group)
 cli.add_command(normalise_command)
 cli.add_command(keys_group)
+cli.add_command(connectors_group)
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from connectors import models as connector_models
 from lrs import outbox as outbox_models
 from lrs.auth import models as auth_models
 from lrs.centres import models as centre_models
@@ -13,4 +14,4 @@ from reports.credentials import models as credential_models
 
 metadata = Base.metadata
 
-__all__ = ["auth_models", "centre_models", "credential_models", "metadata", "outbox_models", "people_models", "report_models", "xapi_models"]
+__all__ = ["auth_models", "centre_models", "connector_models", "credential_models", "metadata", "outbox_models", "people_models", "report_models", "xapi_models"]

@@ -63,6 +63,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_credential_status_lists')),
     sa.UniqueConstraint('purpose', 'number', name='uq_credential_status_lists_purpose_number')
     )
+    op.create_table('institutions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=True),
+    sa.Column('head_count', sa.Integer(), nullable=True),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_institutions')),
+    sa.UniqueConstraint('name', name=op.f('uq_institutions_name'))
+    )
     op.create_table('learners',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -91,6 +101,24 @@ def upgrade() -> None:
     sa.Column('last_login_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('email', name=op.f('uq_people_email'))
+    )
+    op.create_table('programmes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=80), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.String(length=2000), nullable=True),
+    sa.Column('country', sa.String(length=2), nullable=True),
+    sa.Column('requirement', sa.String(length=20), nullable=False),
+    sa.Column('min_credits', sa.Float(), nullable=True),
+    sa.Column('target_count', sa.Integer(), nullable=True),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('is_mandatory', sa.Boolean(), nullable=False),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programmes')),
+    sa.UniqueConstraint('slug', name=op.f('uq_programmes_slug'))
     )
     op.create_table('transcript_feed_clock',
     sa.Column('name', sa.String(length=20), nullable=False),
@@ -154,6 +182,37 @@ def upgrade() -> None:
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_courses_centre_id'), ['centre_id'], unique=False)
 
+    op.create_table('huawei_certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('certificate_number', sa.String(length=64), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('course_code', sa.String(length=40), nullable=False),
+    sa.Column('course_title', sa.String(length=300), nullable=False),
+    sa.Column('certificate_name', sa.String(length=300), nullable=False),
+    sa.Column('certificate_level', sa.String(length=10), nullable=False),
+    sa.Column('track', sa.String(length=300), nullable=False),
+    sa.Column('exam_date', sa.Date(), nullable=True),
+    sa.Column('issue_date', sa.Date(), nullable=False),
+    sa.Column('expiry_date', sa.Date(), nullable=False),
+    sa.Column('training_hours', sa.Float(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('pass_mark', sa.Float(), nullable=True),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('statement_ids', sa.JSON(), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_huawei_certificates_centre_id_centres')),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_huawei_certificates_learner_id_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_huawei_certificates')),
+    sa.UniqueConstraint('certificate_number', name=op.f('uq_huawei_certificates_certificate_number'))
+    )
+    with op.batch_alter_table('huawei_certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_huawei_certificates_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_huawei_certificates_learner_id'), ['learner_id'], unique=False)
+
     op.create_table('learner_identifiers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('learner_id', sa.Integer(), nullable=False),
@@ -179,6 +238,28 @@ def upgrade() -> None:
     with op.batch_alter_table('learner_identities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learner_identities_learner_id'), ['learner_id'], unique=False)
 
+    op.create_table('programme_cohorts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('cohort', sa.String(length=100), nullable=False),
+    sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], name=op.f('fk_programme_cohorts_programme_id_programmes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_cohorts')),
+    sa.UniqueConstraint('programme_id', 'cohort', name='uq_programme_cohorts_programme_cohort')
+    )
+    with op.batch_alter_table('programme_cohorts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_cohorts_programme_id'), ['programme_id'], unique=False)
+
+    op.create_table('programme_institutions',
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.Integer(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_programme_institutions_institution_id_institutions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], name=op.f('fk_programme_institutions_programme_id_programmes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('programme_id', 'institution_id', name=op.f('pk_programme_institutions'))
+    )
+    with op.batch_alter_table('programme_institutions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_institutions_institution_id'), ['institution_id'], unique=False)
+
     op.create_table('transcript_changes',
     sa.Column('learner_id', sa.Integer(), nullable=False),
     sa.Column('change_seq', sa.BigInteger(), nullable=False),
@@ -189,6 +270,56 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('transcript_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_transcript_changes_changed_at'), ['changed_at'], unique=False)
+
+    op.create_table('certificate_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('learner_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('claimed', 'verified', 'rejected', name='claimstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('certificate_number', sa.String(length=64), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('file_sha256', sa.String(length=64), nullable=False),
+    sa.Column('file_size', sa.Integer(), nullable=False),
+    sa.Column('file_content', sa.LargeBinary(), nullable=False),
+    sa.Column('submitted_by', sa.String(length=100), nullable=False),
+    sa.Column('submitted_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('decided_by', sa.String(length=100), nullable=True),
+    sa.Column('decided_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('decision_reason', sa.String(length=2000), nullable=True),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_certificate_claims_centre_id_centres')),
+    sa.ForeignKeyConstraint(['certificate_id'], ['huawei_certificates.id'], name=op.f('fk_certificate_claims_certificate_id_huawei_certificates')),
+    sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_certificate_claims_learner_id_learners'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_claims'))
+    )
+    with op.batch_alter_table('certificate_claims', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_claims_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_claims_certificate_number'), ['certificate_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_claims_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_claims_status'), ['status'], unique=False)
+
+    op.create_table('connectors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('base_url', sa.String(length=2048), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('secret', sa.LargeBinary(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('schedule_seconds', sa.Integer(), nullable=True),
+    sa.Column('next_run_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('checkpoint', sa.JSON(), nullable=False),
+    sa.Column('is_enabled', sa.Boolean(), nullable=False),
+    sa.Column('created_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('updated_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_connectors_centre_id_centres')),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_connectors_client_id_clients')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_connectors'))
+    )
+    with op.batch_alter_table('connectors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_connectors_centre_id'), ['centre_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_connectors_next_run_at'), ['next_run_at'], unique=False)
 
     op.create_table('course_mappings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -281,6 +412,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_learning_records_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_learning_records_learner_id'), ['learner_id'], unique=False)
 
+    op.create_table('programme_courses',
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_programme_courses_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], name=op.f('fk_programme_courses_programme_id_programmes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('programme_id', 'course_id', name=op.f('pk_programme_courses'))
+    )
+    with op.batch_alter_table('programme_courses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_courses_course_id'), ['course_id'], unique=False)
+
     op.create_table('statement_facts',
     sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('statement_id', sa.Uuid(), nullable=False),
@@ -337,6 +478,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_statements_stored'), ['stored'], unique=False)
         batch_op.create_index('ix_statements_verb_seq', ['verb_iri', 'seq'], unique=False)
 
+    op.create_table('connector_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('connector_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'running', 'succeeded', 'partial', 'failed', name='runstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('trigger', sa.String(length=20), nullable=False),
+    sa.Column('requested_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('started_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('finished_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('read', sa.Integer(), nullable=False),
+    sa.Column('stored', sa.Integer(), nullable=False),
+    sa.Column('skipped', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['connector_id'], ['connectors.id'], name=op.f('fk_connector_runs_connector_id_connectors'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_connector_runs'))
+    )
+    with op.batch_alter_table('connector_runs', schema=None) as batch_op:
+        batch_op.create_index('ix_connector_runs_connector_id_id', ['connector_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_connector_runs_status'), ['status'], unique=False)
+
+    op.create_table('roster_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('connector_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'running', 'succeeded', 'failed', name='importstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.Column('submitted_by', sa.String(length=100), nullable=False),
+    sa.Column('rows_total', sa.Integer(), nullable=False),
+    sa.Column('rows_done', sa.Integer(), nullable=False),
+    sa.Column('rows_ok', sa.Integer(), nullable=False),
+    sa.Column('rows_failed', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('submitted_at', lrs.db.UTCDateTimeType(timezone=True), nullable=False),
+    sa.Column('started_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.Column('finished_at', lrs.db.UTCDateTimeType(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['centre_id'], ['centres.id'], name=op.f('fk_roster_imports_centre_id_centres')),
+    sa.ForeignKeyConstraint(['connector_id'], ['connectors.id'], name=op.f('fk_roster_imports_connector_id_connectors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_imports'))
+    )
+    with op.batch_alter_table('roster_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roster_imports_centre_id'), ['centre_id'], unique=False)
+
     op.create_table('statement_activities',
     sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('iri', sa.String(length=2048), nullable=False),
@@ -357,9 +547,25 @@ def upgrade() -> None:
     with op.batch_alter_table('statement_agents', schema=None) as batch_op:
         batch_op.create_index('ix_statement_agents_ifi_seq', ['ifi', 'statement_seq'], unique=False)
 
+    op.create_table('roster_import_errors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.Column('column', sa.String(length=40), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['roster_imports.id'], name=op.f('fk_roster_import_errors_import_id_roster_imports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_import_errors'))
+    )
+    with op.batch_alter_table('roster_import_errors', schema=None) as batch_op:
+        batch_op.create_index('ix_roster_import_errors_import_id_line', ['import_id', 'line'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('roster_import_errors', schema=None) as batch_op:
+        batch_op.drop_index('ix_roster_import_errors_import_id_line')
+
+    op.drop_table('roster_import_errors')
     with op.batch_alter_table('statement_agents', schema=None) as batch_op:
         batch_op.drop_index('ix_statement_agents_ifi_seq')
 
@@ -368,6 +574,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_statement_activities_iri_seq')
 
     op.drop_table('statement_activities')
+    with op.batch_alter_table('roster_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roster_imports_centre_id'))
+
+    op.drop_table('roster_imports')
+    with op.batch_alter_table('connector_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_connector_runs_status'))
+        batch_op.drop_index('ix_connector_runs_connector_id_id')
+
+    op.drop_table('connector_runs')
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.drop_index('ix_statements_verb_seq')
         batch_op.drop_index(batch_op.f('ix_statements_stored'))
@@ -385,6 +600,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_statement_facts_actor_ifi'))
 
     op.drop_table('statement_facts')
+    with op.batch_alter_table('programme_courses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_courses_course_id'))
+
+    op.drop_table('programme_courses')
     with op.batch_alter_table('learning_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_learning_records_learner_id'))
         batch_op.drop_index(batch_op.f('ix_learning_records_course_id'))
@@ -405,10 +624,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_course_mappings_centre_id'))
 
     op.drop_table('course_mappings')
+    with op.batch_alter_table('connectors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_connectors_next_run_at'))
+        batch_op.drop_index(batch_op.f('ix_connectors_centre_id'))
+
+    op.drop_table('connectors')
+    with op.batch_alter_table('certificate_claims', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificate_claims_status'))
+        batch_op.drop_index(batch_op.f('ix_certificate_claims_learner_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_claims_certificate_number'))
+        batch_op.drop_index(batch_op.f('ix_certificate_claims_centre_id'))
+
+    op.drop_table('certificate_claims')
     with op.batch_alter_table('transcript_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_transcript_changes_changed_at'))
 
     op.drop_table('transcript_changes')
+    with op.batch_alter_table('programme_institutions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_institutions_institution_id'))
+
+    op.drop_table('programme_institutions')
+    with op.batch_alter_table('programme_cohorts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_cohorts_programme_id'))
+
+    op.drop_table('programme_cohorts')
     with op.batch_alter_table('learner_identities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_learner_identities_learner_id'))
 
@@ -417,6 +656,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_learner_identifiers_learner_id'))
 
     op.drop_table('learner_identifiers')
+    with op.batch_alter_table('huawei_certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_huawei_certificates_learner_id'))
+        batch_op.drop_index(batch_op.f('ix_huawei_certificates_centre_id'))
+
+    op.drop_table('huawei_certificates')
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_courses_centre_id'))
 
@@ -430,10 +674,12 @@ def downgrade() -> None:
 
     op.drop_table('centre_audit_entries')
     op.drop_table('transcript_feed_clock')
+    op.drop_table('programmes')
     op.drop_table('people')
     op.drop_table('normaliser_locks')
     op.drop_table('normalise_outbox')
     op.drop_table('learners')
+    op.drop_table('institutions')
     op.drop_table('credential_status_lists')
     with op.batch_alter_table('centres', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_centres_status'))

@@ -1,0 +1,1 @@
+"""The connectors' shared base: models, secrets, the ingest path, runs, checkpoints, jobs and schedule."""

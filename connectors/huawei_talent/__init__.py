@@ -1,0 +1,1 @@
+"""Huawei Talent / ICT Academy: roster imports and certificate claims, turned into certificate statements."""
