@@ -35,9 +35,11 @@ def rest_blueprints() -> list:
     from connectors import views as connectors
     from lrs.centres import views as centres
     from reports import api as reports
+    from reports.compliance import views as compliance
     from reports.credentials import views as credentials
+    from reports.programmes import views as programmes
 
-    return [centres.blp, centres.audit_blp, *reports.blueprints(), credentials.blp, *connectors.blueprints()]
+    return [centres.blp, centres.audit_blp, *reports.blueprints(), credentials.blp, programmes.blp, programmes.institutions_blp, compliance.blp, *connectors.blueprints()]
 
 
 def web_blueprints() -> list:
@@ -45,6 +47,7 @@ def web_blueprints() -> list:
     from lrs.centres import pages as centre_pages
     from lrs.web import views as web
     from reports import pages as report_pages
+    from reports.compliance import pages as programme_pages, report_pages as compliance_report_pages
     from reports.credentials import pages as credential_pages
 
-    return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp]
+    return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp, programme_pages.bp, compliance_report_pages.bp]

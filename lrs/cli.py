@@ -110,6 +110,9 @@ def demo_command() -> None:
     click.echo(f"xAPI endpoint: {settings.base_url}/xapi/")
     click.echo(f"key:           {credential['key']}")
     click.echo(f"secret:        {credential['secret']}")
+    click.echo(f"sign in at:    {settings.base_url}/login")
+    click.echo(f"email:         {credential['admin_email']}")
+    click.echo(f"password:      {credential['admin_password']}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -46,13 +46,14 @@ def progress_chart(programme: Programme, progress: Progress, chart_id: str = "pr
         Line(STAGE_LABELS[stage], [(p.day, getattr(p, stage)) for p in progress.series], STAGE_COLOURS[stage],
              dash=_LINE_STYLE[stage][0], marker=_LINE_STYLE[stage][1])
         for stage in STAGES
+        if stage != "certified" or progress.reached["certified"]  # no certificates: no flat line at zero
     ]
     end = max(filter(None, (programme.deadline, programme.ends_on, progress.as_of)))
     if programme.deadline is not None:
         target = [(programme.starts_on, 0.0), (programme.deadline, float(progress.target))]
         if end > programme.deadline:
             target.append((end, float(progress.target)))
-        lines.append(Line(f"Target ({progress.target:,})", target, "#1b1f24", dash="10 5", width=2))
+        lines.append(Line("Target", target, "#1b1f24", dash="10 5", width=2))
     reached = progress.reached
     expected = (
         f" {progress.expected_by_now:,} were expected by now on a straight line to the {day_text(programme.deadline)} deadline."

@@ -33,6 +33,7 @@ STATUS_LABELS = {
     "no_deadline": "No deadline",
 }
 _CHUNK = 5000
+PAYROLL_SCHEMES = ("ke-upn", "rw-ippis")  # what an HR office looks officers up by: listed first
 
 
 @dataclass(frozen=True)
@@ -83,37 +84,45 @@ def institution_compliance(session: Session, programme: Programme, now: datetime
     registered = {item.name: item for item in session.scalars(select(Institution).where(Institution.name.in_(names)))}
     uses_hr = not programme.cohorts
     today = now.date()
+    heads = {name: _head_count(registered.get(name), counts.get(name, (0,))[0], uses_hr) for name in names}
+    total_heads = sum(head for _, head in heads.values())
+    # A programme aiming at fewer than everyone (a target below the head count) expects that share of each institution.
+    share = min(programme.target_count / total_heads, 1.0) if programme.target_count and total_heads else 1.0
     rows = []
     for name in names:
         total, compliant, certified, started = counts.get(name, (0, 0, 0, 0))
         institution = registered.get(name)
-        hr = institution.head_count if institution is not None and uses_hr else None
-        head_count = max(hr, total) if hr is not None else total
+        hr, head_count = heads[name]
         deadline = deadlines.get(name, programme.deadline)
         is_past = deadline is not None and today > deadline
         percent = round(100.0 * compliant / head_count, 1) if head_count else 100.0
-        expected = _expected_percent(programme.starts_on, deadline, today)
+        expected = _expected_percent(programme.starts_on, deadline, today, share)
         rows.append(InstitutionCompliance(
             institution_id=institution.id if institution else None, name=name, head_count=head_count,
             head_count_source="hr" if hr is not None else "learners", learners=total, compliant=compliant,
             certified=certified, started=started, unregistered=head_count - total, deadline=deadline,
             overdue=total - compliant if is_past else 0, percent=percent, expected_percent=expected,
-            status=_status(percent, deadline, today, expected),
+            status=_status(percent, deadline, today, expected, 100.0 * share),
         ))
     return sorted(rows, key=lambda row: (STATUS_ORDER.index(row.status), row.percent, row.name.lower()))
 
 
-def _expected_percent(starts_on: date, deadline: date | None, today: date) -> float | None:
+def _head_count(institution: Institution | None, learners: int, uses_hr: bool) -> tuple[int | None, int]:
+    """The HR figure (when it applies) and the head count used: never below the learners registered."""
+    hr = institution.head_count if institution is not None and uses_hr else None
+    return hr, max(hr, learners) if hr is not None else learners
+
+
+def _expected_percent(starts_on: date, deadline: date | None, today: date, share: float) -> float | None:
     if deadline is None:
         return None
     span = (deadline - starts_on).days
-    if span <= 0:
-        return 100.0
-    return round(100.0 * min(max((today - starts_on).days / span, 0.0), 1.0), 1)
+    elapsed = 1.0 if span <= 0 else min(max((today - starts_on).days / span, 0.0), 1.0)
+    return round(100.0 * share * elapsed, 1)
 
 
-def _status(percent: float, deadline: date | None, today: date, expected: float | None) -> str:
-    if percent >= 100.0:
+def _status(percent: float, deadline: date | None, today: date, expected: float | None, goal: float) -> str:
+    if percent >= goal:
         return "met"
     if deadline is None or expected is None:
         return "no_deadline"
@@ -191,6 +200,8 @@ def _identifiers(session: Session, learner_ids: list[int]) -> dict[int, list[str
         )
         for learner_id, scheme, value in session.execute(query):
             found[learner_id].append(f"{scheme}:{value}")
+    for texts in found.values():
+        texts.sort(key=lambda text: (text.split(":", 1)[0] not in PAYROLL_SCHEMES, text))
     return found
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from lrs.centres.models import Centre
 from lrs.errors import BadRequest
 from reports.catalogue.models import Course
+from reports.learners.models import Learner
 from reports.compliance.dialect import day_of
 from reports.normalise.models import LearningRecord
 from reports.normalise.policy import Status
@@ -26,6 +27,7 @@ from reports.programmes.standing import (
     NOT_STARTED,
     STAGES,
     is_certified,
+    institution_names,
     is_credited,
     population,
     programme_records,
@@ -85,7 +87,23 @@ def programme_progress(session: Session, programme: Programme, now: datetime) ->
             size = int(count)
         else:
             by_day[stage][as_day(moment)] = int(count)  # type: ignore[index]
-    return _progress(programme, now.date(), size, by_day)
+    return _progress(programme, now.date(), size, by_day, default_target(session, programme, size))
+
+
+def default_target(session: Session, programme: Programme, population_size: int) -> int:
+    """The programme's target: as set, or else everyone, counting the HR head counts of whole institutions
+    (officers on the roster but not yet registered must complete too)."""
+    if programme.target_count:
+        return programme.target_count
+    if not programme.institutions or programme.cohorts:
+        return population_size
+    registered = {
+        name: count for name, count in session.execute(
+            select(Learner.institution, func.count()).where(Learner.institution.in_(institution_names(programme)))
+            .group_by(Learner.institution)
+        )
+    }
+    return sum(max(link.institution.head_count or 0, registered.get(link.institution.name, 0)) for link in programme.institutions)
 
 
 def _constant(stage: str) -> Any:
@@ -93,12 +111,11 @@ def _constant(stage: str) -> Any:
     return literal_column(f"'{stage}'").label("stage")  # one of our own names, never input
 
 
-def _progress(programme: Programme, today: date, size: int, by_day: dict[str, dict[date, int]]) -> Progress:
+def _progress(programme: Programme, today: date, size: int, by_day: dict[str, dict[date, int]], target: int) -> Progress:
     reached = {stage: sum(by_day[stage].values()) for stage in STAGES}
     current = {NOT_STARTED: size - reached["enrolled"]}
     for stage, following in zip(STAGES, (*STAGES[1:], None), strict=True):
         current[stage] = reached[stage] - (reached[following] if following else 0)
-    target = programme.target_count or size
     expected = _expected(programme, target, today)
     series = [
         Point(moment, *(_count_by(by_day[stage], moment) for stage in STAGES), target=_expected(programme, target, moment))
@@ -192,7 +209,7 @@ def _by_learner_group(session: Session, programme: Programme, now: datetime, by:
         select(group, func.count(), *(func.count(standing.c[column]) for column in _STAGE_COLUMNS.values()))
         .group_by(group).order_by(group)
     )
-    return [BreakdownRow(key, key or "(none)", total, *counts) for key, total, *counts in rows]
+    return [BreakdownRow(key, key or f"No {by}", total, *counts) for key, total, *counts in rows]
 
 
 def _by_course_group(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:

@@ -183,7 +183,7 @@ def bar_chart(
     marker_label: str | None = None, width: int = 720, percent: bool = False,
 ) -> Markup:
     """Horizontal bars, one row per item, each with its value written after it and an optional marker tick."""
-    label_w, right, top, row = 210, 150, 58 if marker_label else 44, 30
+    label_w, right, top, row = 250, 150, 58 if marker_label else 44, 30
     plot_w = width - label_w - right - 16
     height = top + row * max(len(bars), 1) + 46
     ticks = [0.0, 25.0, 50.0, 75.0, 100.0] if percent else nice_ticks(maximum or 1, 4)
@@ -203,7 +203,7 @@ def bar_chart(
     parts.append(f'<text x="{label_w + plot_w / 2:.0f}" y="{height - 8}" font-size="12" text-anchor="middle" fill="{MUTED}">{escape(axis_label)}</text>')
     for i, bar in enumerate(bars):
         y0 = top + i * row
-        name = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+        name = bar.label if len(bar.label) <= 32 else bar.label[:31].rstrip() + "…"
         text = f'<text x="{label_w - 10}" y="{y0 + row / 2 + 4:.1f}" font-size="13" text-anchor="end" fill="{INK}"><title>{escape(bar.label)}</title>{escape(name)}</text>'
         parts.append(f'<a href="{escape(bar.href)}">{text}</a>' if bar.href else text)
         parts.append(f'<rect x="{label_w}" y="{y0 + 6}" width="{max(x(bar.value) - label_w, 1.5):.1f}" height="{row - 12}" fill="{bar.colour}" rx="2"/>')
