@@ -24,7 +24,10 @@ from reports.credentials import clr, proof, status
 from reports.credentials.did import did_for, verification_method_id
 from reports.credentials.keys import load_keyring
 from reports.credentials.models import IssuedCredential
+from reports.credentials.qr import verification_qr_png
 from reports.credentials.verify import Trust, Verification, verify_credential
+from reports.transcripts.pdf import Verification as PdfVerification
+from reports.transcripts.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +207,12 @@ def _own_status_list(session: Session, settings: Settings, url: str, prefix: str
 def verification_url(base_url: str, public_id: uuid.UUID) -> str:
     """The page a person reaches from the QR code to verify a credential."""
     return f"{base_url}/verify/{public_id}"
+
+
+def issued_transcript_pdf(row: IssuedCredential, base_url: str) -> bytes:
+    """The transcript as issued, rendered by the transcripts package with this credential's QR code."""
+    url = verification_url(base_url, row.public_id)
+    return render_pdf(row.snapshot, generated_at=row.issued_at, verification=PdfVerification(url, verification_qr_png(url)))
 
 
 def describe(row: IssuedCredential, base_url: str) -> dict[str, Any]:

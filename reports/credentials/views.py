@@ -19,6 +19,7 @@ from reports.credentials.service import (
     describe,
     get_issued_credential,
     issue_transcript_credential,
+    issued_transcript_pdf,
     reinstate_credential,
     revoke_credential,
     suspend_credential,
@@ -63,6 +64,18 @@ def issue(learner_id: int) -> dict[str, Any]:
 def read(credential_id: uuid.UUID) -> dict[str, Any]:
     """An issued credential, its standing and why."""
     return describe(get_issued_credential(request_session(), credential_id), _settings().base_url)
+
+
+@blp.route("/credentials/<uuid:credential_id>/transcript.pdf")
+@require_role(*ISSUERS)
+@blp.alt_response(200, content_type="application/pdf", description="the transcript as issued, with its QR code")
+@blp.alt_response(404, description="no such credential")
+def transcript_pdf(credential_id: uuid.UUID) -> Response:
+    """The issued transcript as a PDF whose QR code and address lead to its verification page."""
+    row = get_issued_credential(request_session(), credential_id)
+    response = Response(issued_transcript_pdf(row, _settings().base_url), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="transcript-{row.public_id}.pdf"'
+    return response
 
 
 def _change_status(change: Any, credential_id: uuid.UUID, reason: dict[str, str]) -> Any:

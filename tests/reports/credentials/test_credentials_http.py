@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -264,3 +266,18 @@ def test_status_lists_are_public_and_bounded(world: World) -> None:
     assert listed.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert requests.get(f"{lists}/suspension/7", timeout=30).status_code == 404
     assert requests.get(f"{lists}/deletion/0", timeout=30).status_code == 404
+
+
+def test_the_issued_pdf_carries_the_verification_address_and_qr_code(world: World, tmp_path: Path) -> None:
+    body = issued(world)
+    pdf = requests.get(f"{world.live_server.url}/api/v1/credentials/{body['id']}/transcript.pdf", auth=world.registrar.auth, timeout=60)
+    assert pdf.status_code == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    (tmp_path / "transcript.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "transcript.pdf"), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert body["verification_url"] in text.replace("\n", "")
+    assert "HCIA-AI" in text
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "transcript.pdf")], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert len(images.strip().splitlines()) >= 3  # two header lines, then one line per image: the QR code
+    assert requests.get(f"{world.live_server.url}/api/v1/credentials/{body['id']}/transcript.pdf", timeout=30).status_code == 401
