@@ -47,12 +47,14 @@ class Segment:
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``top``."""
+    """Round tick values from 0 to at least ``top``, whole numbers (the charts count people and hours)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = max(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), 1)
+    if step > 1 and not float(step).is_integer():
+        step = math.ceil(step)
     return [step * i for i in range(int(math.ceil(top / step - 1e-9)) + 1)]
 
 
@@ -120,7 +122,7 @@ def line_chart(
     )
     if today is not None and start < today < end:
         parts.append(f'<line x1="{x(today):.1f}" x2="{x(today):.1f}" y1="{top}" y2="{top + plot_h}" stroke="{MUTED}" stroke-dasharray="2 3"/>')
-        parts.append(f'<text x="{x(today) + 4:.1f}" y="{top + 12}" font-size="12" fill="{MUTED}">Today</text>')
+        parts.append(f'<text x="{x(today) - 4:.1f}" y="{top + 12}" font-size="12" text-anchor="end" fill="{MUTED}">Today</text>')
     ends: list[tuple[float, Line]] = []
     for line in lines:
         if not line.points:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime
 
 import pytest
 import requests
@@ -58,10 +59,11 @@ def test_progress_json_csv_and_svg(live_server: LiveServer, world: World, regist
 def test_overdue_csv_is_a_list_an_institution_can_act_on(live_server: LiveServer, world: World, registrar: Credential) -> None:
     path = f"programmes/{world.programmes['all_of']}/overdue"
     table = rows(report(live_server, registrar, path, institution=TREASURY, format="csv"))
+    late = str((datetime.now(UTC).date() - date(2026, 11, 30)).days)  # the deadline was 30 November 2026
     assert [(row["name"], row["identifiers"], row["still_to_do"], row["days_overdue"]) for row in table] == [
-        ("'=HYPERLINK(\"http://evil.example\",\"click\")", "ke-upn:2999", "KSG-CY; KSG-DL", "1"),
-        ("Officer T1", "ke-upn:2001", "KSG-DL", "1"),
-        ("Officer T3", "ke-upn:2003", "KSG-CY; KSG-DL", "1"),
+        ("'=HYPERLINK(\"http://evil.example\",\"click\")", "ke-upn:2999", "KSG-CY; KSG-DL", late),
+        ("Officer T1", "ke-upn:2001", "KSG-DL", late),
+        ("Officer T3", "ke-upn:2003", "KSG-CY; KSG-DL", late),
     ]
     items = report(live_server, registrar, path).json()["items"]
     assert len(items) == 7 and items[0]["name"].startswith("=HYPERLINK")  # JSON keeps the data as it is
