@@ -28,7 +28,7 @@ PLAIN_WORDS = {
     "issuer": ("It was signed by {issuer}, with a key {issuer} publishes.",
                "It was not signed by {issuer}."),
     "status": ("{issuer} has not revoked or suspended it.",
-               "{issuer} has revoked or suspended it, or its status could not be checked."),
+               "Whether {issuer} still stands by it could not be checked."),
     "validity": ("It is within its period of validity.",
                  "It is outside its period of validity."),
     "schema": ("It is a well-formed transcript credential.",
@@ -61,7 +61,7 @@ def verify_page(credential_id: uuid.UUID) -> str:
         {
             "name": name,
             "ok": result.checks[name],
-            "sentence": PLAIN_WORDS[name][0 if result.checks[name] else 1].format(issuer=issuer),
+            "sentence": _sentence(name, result.checks[name], result.credential_status).format(issuer=issuer),
             "detail": result.details[name],
         }
         for name in PLAIN_WORDS
@@ -76,6 +76,12 @@ def verify_page(credential_id: uuid.UUID) -> str:
         url=verification_url(_settings().base_url, row.public_id),
         lines=_lines(row.credential),
     )
+
+
+def _sentence(check: str, ok: bool, standing: str) -> str:
+    if check == "status" and not ok and standing in ("revoked", "suspended"):
+        return f"{{issuer}} has {standing} it."
+    return PLAIN_WORDS[check][0 if ok else 1]
 
 
 @bp.get("/verify/<uuid:credential_id>/credential.json")

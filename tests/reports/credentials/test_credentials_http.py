@@ -253,7 +253,7 @@ def test_the_verification_page_says_it_in_plain_words(world: World) -> None:
     requests.post(f"{world.live_server.url}/api/v1/credentials/{body['id']}/revoke", json={"reason": "superseded"},
                   auth=world.registrar.auth, timeout=30)
     revoked = requests.get(f"{world.live_server.url}/verify/{body['id']}", timeout=30).text
-    assert "Not verified" in revoked and "revoked" in revoked and "superseded" in revoked
+    assert "Not verified" in revoked and "Elimu has revoked it." in revoked and "superseded" in revoked
     missing = requests.get(f"{world.live_server.url}/verify/00000000-0000-4000-8000-000000000000", timeout=30)
     assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("text/html")
 
