@@ -1,4 +1,4 @@
-"""A centre writes only its own records: activities under its IRI prefixes, accounts on its home pages,
+"""A centre writes only its own records: activities under its IRI prefixes (``category`` tags aside), accounts on its home pages,
 voiding only its own statements, documents only about its own activities and accounts.
 
 Admin credentials may write anything; registrar and plain (centre-less) credentials are not limited here.
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
 from lrs.errors import Forbidden
-from lrs.xapi.activities import activities_in
 from lrs.xapi.models import Statement
 
 
@@ -28,7 +27,7 @@ def check_statement_ownership(principal: Principal, statements: list[dict[str, A
     if not _centre_bound(principal):
         return
     for index, statement in enumerate(statements):
-        for activity in activities_in(statement):
+        for activity in _claimed_activities(statement):
             check_activity_ownership(principal, activity["id"], where=f"statement {index}: ")
         for agent in _agents(statement):
             check_agent_ownership(principal, agent, where=f"statement {index}: ")
@@ -73,6 +72,23 @@ def _accounts(agent: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for member in agent.get("member") or ():
         if isinstance(member, dict) and isinstance(member.get("account"), dict):
             yield member["account"]
+
+
+def _claimed_activities(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The activities a statement speaks about: its object and its parent, grouping and other context activities.
+
+    ``category`` activities only tag a statement (a profile, or the ``http://moodle.org`` source every batch of
+    Moodle's xAPI plugin up to v4.7 carries), so no centre need own them.
+    """
+    target = statement["object"]
+    if target.get("objectType", "Activity") == "Activity":
+        yield target
+    elif target.get("objectType") == "SubStatement":
+        yield from _claimed_activities(target)
+    groups = (statement.get("context") or {}).get("contextActivities") or {}
+    for kind in ("parent", "grouping", "other"):
+        value = groups.get(kind) or []
+        yield from [value] if isinstance(value, dict) else value
 
 
 def _agents(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
