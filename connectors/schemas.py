@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from connectors.core.models import Connector
+from connectors.core.models import Connector, RunStatus
 from connectors.core.schedule import describe_schedule
 from connectors.core.service import PULL_KINDS
 from reports.learners.identifiers import SCHEMES
@@ -60,7 +60,7 @@ class ConnectorListSchema(ma.Schema):
 class RunSchema(ma.Schema):
     id = ma.fields.Integer()
     connector_id = ma.fields.Integer()
-    status = ma.fields.Function(lambda run: run.status.value)
+    status = ma.fields.Enum(RunStatus, by_value=True)
     trigger = ma.fields.String()
     requested_at = ma.fields.DateTime()
     started_at = ma.fields.DateTime(allow_none=True)

@@ -226,6 +226,17 @@ def get_import(session: Session, import_id: int, *, by: Principal) -> RosterImpo
     return upload
 
 
+def import_report(session: Session, import_id: int, *, by: Principal, errors_limit: int) -> dict[str, Any]:
+    """The import's status, progress and counts, with its first ``errors_limit`` rejected rows.
+
+    Raises:
+        NotFound, Forbidden: as ``get_import``.
+    """
+    upload = get_import(session, import_id, by=by)
+    report = {column.key: getattr(upload, column.key) for column in RosterImport.__table__.columns if column.key != "content"}
+    return {**report, "errors": import_errors(session, import_id, limit=errors_limit)}
+
+
 def import_errors(session: Session, import_id: int, *, limit: int) -> list[RosterImportError]:
     query = select(RosterImportError).where(RosterImportError.import_id == import_id).order_by(RosterImportError.line, RosterImportError.id)
     return list(session.scalars(query.limit(limit)))

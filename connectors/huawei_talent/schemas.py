@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from connectors.huawei_talent.models import ClaimStatus
+from connectors.huawei_talent.models import ClaimStatus, ImportStatus
 from connectors.huawei_talent.rows import LEVELS
 
 
@@ -22,7 +22,7 @@ class ImportErrorSchema(ma.Schema):
 class ImportSchema(ma.Schema):
     id = ma.fields.Integer()
     centre_id = ma.fields.Integer()
-    status = ma.fields.Function(lambda upload: upload.status.value)
+    status = ma.fields.Enum(ImportStatus, by_value=True)
     filename = ma.fields.String()
     sha256 = ma.fields.String()
     size_bytes = ma.fields.Integer()
@@ -52,6 +52,7 @@ class ImportListSchema(ma.Schema):
 
 
 class CertificateSchema(ma.Schema):
+    id = ma.fields.Integer()
     certificate_number = ma.fields.String()
     learner_id = ma.fields.Integer()
     centre_id = ma.fields.Integer()
@@ -98,7 +99,7 @@ class ClaimSchema(ma.Schema):
     id = ma.fields.Integer()
     centre_id = ma.fields.Integer()
     learner_id = ma.fields.Integer()
-    status = ma.fields.Function(lambda claim: claim.status.value)
+    status = ma.fields.Enum(ClaimStatus, by_value=True)
     certificate_number = ma.fields.String()
     details = ma.fields.Dict()
     file_name = ma.fields.String()

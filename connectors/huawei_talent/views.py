@@ -24,7 +24,7 @@ from connectors.huawei_talent.exports import to_csv
 from connectors.huawei_talent.jobs import enqueue_import
 from connectors.huawei_talent.models import CertificateClaim, ClaimStatus, RosterImport
 from connectors.huawei_talent.records import certificates_of_centre
-from connectors.huawei_talent.roster import centre_imports, get_import, import_errors, submit_roster
+from connectors.huawei_talent.roster import centre_imports, get_import, import_errors, import_report, submit_roster
 from lrs.api import api_blueprint
 from lrs.auth.http import current_principal, require_role
 from lrs.db import request_session
@@ -153,9 +153,7 @@ class ImportResource(MethodView):
     @imports_blp.response(200, schemas.ImportReportSchema)
     def get(self, query: dict[str, Any], import_id: int) -> dict[str, Any]:
         """An import's status and progress (`rows_done` of `rows_total`), counts, and rejected rows (line, column, reason)."""
-        session = request_session()
-        upload = get_import(session, import_id, by=current_principal())
-        return {**schemas.ImportSchema().dump(upload), "errors": import_errors(session, import_id, limit=query["errors_limit"])}
+        return import_report(request_session(), import_id, by=current_principal(), errors_limit=query["errors_limit"])
 
 
 @imports_blp.route("/<int:import_id>/errors.csv")
