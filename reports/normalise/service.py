@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Table, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lrs.bulk import bulk_insert
@@ -26,6 +26,7 @@ from reports.learners.models import Identity
 from reports.normalise.models import LearningRecord, StatementFact
 from reports.normalise.policy import CourseTerms, FactView, fold
 from reports.normalise.reading import read_statement
+from reports.normalise.sets import is_member, is_pair_member
 from reports.normalise.vocabulary import VOIDED, Effect
 from reports.transcripts.feed import mark_changed
 
@@ -62,18 +63,18 @@ def normalise_statements(session: Session, seqs: Sequence[int]) -> Summary:
     summary = Summary(statements=len(seqs))
     rows = session.execute(
         select(Statement.seq, Statement.id, Statement.centre_id, Statement.is_voided, Statement.body)
-        .where(Statement.seq.in_(seqs))
+        .where(is_member(session, Statement.seq, seqs, "bigint"))
     ).all()
     resolver = MappingResolver(session)
     facts = _facts_of(session, rows, resolver)
-    session.execute(delete(StatementFact).where(StatementFact.statement_seq.in_(seqs)))
+    session.execute(delete(StatementFact).where(is_member(session, StatementFact.statement_seq, seqs, "bigint")))
     bulk_insert(session, FACTS_TABLE, facts)
     summary.facts = len(facts)
     pairs = {(f["learner_id"], f["course_id"]) for f in facts if f["learner_id"] and f["course_id"]}
     targets = [uuid.UUID(row.body["object"]["id"]) for row in rows if row.body["verb"]["id"] == VOIDED]
     if targets:
         voided = session.execute(
-            update(StatementFact).where(StatementFact.statement_id.in_(targets))
+            update(StatementFact).where(is_member(session, StatementFact.statement_id, targets, "uuid"))
             .values(is_voided=True).returning(StatementFact.learner_id, StatementFact.course_id)
         ).all()
         summary.voided = len(voided)
@@ -120,12 +121,10 @@ def _facts_of(session: Session, rows: Sequence[Any], resolver: MappingResolver) 
 
 
 def _learners_by_ifi(session: Session, ifis: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    ordered = sorted(ifis)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start:start + 5000]
-        found.update(session.execute(select(Identity.ifi, Identity.learner_id).where(Identity.ifi.in_(chunk))).all())
-    return found
+    if not ifis:
+        return {}
+    rows = session.execute(select(Identity.ifi, Identity.learner_id).where(is_member(session, Identity.ifi, sorted(ifis), "text")))
+    return {ifi: learner_id for ifi, learner_id in rows}
 
 
 def relink_identity(session: Session, ifi: str, learner_id: int | None) -> Summary:
@@ -214,12 +213,12 @@ def _refold_into(session: Session, pairs: Iterable[Pair], summary: Summary) -> N
 def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] | None, summary: Summary) -> None:
     """Recompute the records of these learners (only the ``only`` pairs, when given) from their facts."""
     if only is None:
-        fact_filter = and_(StatementFact.learner_id.in_(learner_ids), StatementFact.course_id.is_not(None))
-        record_filter = LearningRecord.learner_id.in_(learner_ids)
+        fact_filter = and_(is_member(session, StatementFact.learner_id, learner_ids, "int"), StatementFact.course_id.is_not(None))
+        record_filter = is_member(session, LearningRecord.learner_id, learner_ids, "int")
     else:
         pairs_here = sorted(pair for pair in only if pair[0] in set(learner_ids))
-        fact_filter = tuple_(StatementFact.learner_id, StatementFact.course_id).in_(pairs_here)
-        record_filter = tuple_(LearningRecord.learner_id, LearningRecord.course_id).in_(pairs_here)
+        fact_filter = is_pair_member(session, StatementFact.learner_id, StatementFact.course_id, pairs_here)
+        record_filter = is_pair_member(session, LearningRecord.learner_id, LearningRecord.course_id, pairs_here)
     facts: dict[Pair, list[FactView]] = defaultdict(list)
     for row in session.execute(select(*_FACT_COLUMNS).where(fact_filter)):
         facts[(row.learner_id, row.course_id)].append(_view(row))
@@ -246,8 +245,8 @@ def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] |
             replaced.append(record.id)
         summary.records_changed += 1
         summary.learners_changed.add(pair[0])
-    for start in range(0, len(replaced), 5000):
-        session.execute(delete(LearningRecord).where(LearningRecord.id.in_(replaced[start:start + 5000])))
+    if replaced:
+        session.execute(delete(LearningRecord).where(is_member(session, LearningRecord.id, replaced, "int")))
     bulk_insert(session, RECORDS_TABLE, inserts)
 
 
