@@ -1,7 +1,7 @@
 """The REST API at /api/v1: flask-smorest wiring, documented in OpenAPI at /api/openapi.json.
 
 Errors keep Elimu's one envelope, ``{"error": {"code", "message"}}``; request validation failures
-(webargs' 422) are answered 400 with the offending fields under ``error.fields``.
+are answered 400 with the offending fields under ``error.fields``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api, Blueprint
+from webargs.flaskparser import FlaskParser
 
 from lrs.errors import error_body
+
+
+LOCATIONS = frozenset({"json", "query", "form", "files", "headers", "view_args", "cookies"})
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -25,6 +29,17 @@ class ErrorEnvelopeSchema(ma.Schema):
     error = ma.fields.Nested(ErrorDetailSchema, required=True)
 
 
+class BadRequestParser(FlaskParser):  # type: ignore[misc]
+    """webargs answers an invalid body or query with 400, as every other Elimu error does, not 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class ElimuBlueprint(Blueprint):  # type: ignore[misc]
+    ARGUMENTS_PARSER = BadRequestParser()
+    PAGINATION_ARGUMENTS_PARSER = BadRequestParser()
+
+
 class ElimuApi(Api):  # type: ignore[misc]
     """smorest's Api answering errors in Elimu's envelope."""
 
@@ -34,9 +49,8 @@ class ElimuApi(Api):  # type: ignore[misc]
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         headers = dict(data.get("headers") or {})
-        if status == 422:  # webargs: the body or query did not match its schema
-            messages = data.get("messages") or data.get("errors") or {}
-            fields = {k: v for location in messages.values() for k, v in location.items()} if _by_location(messages) else messages
+        if status in (400, 422) and ("messages" in data or "errors" in data):  # webargs: schema mismatch
+            fields = _flatten(data.get("messages") or data.get("errors") or {})
             body = error_body("invalid_request", "the request is invalid: " + _summary(fields))
             body["error"]["fields"] = fields
             return body, 400, headers
@@ -44,8 +58,17 @@ class ElimuApi(Api):  # type: ignore[misc]
         return error_body(code, data.get("message") or error.description or error.name), status, headers
 
 
-def _by_location(messages: dict[str, Any]) -> bool:
-    return bool(messages) and all(k in ("json", "query", "form", "files", "headers", "view_args") for k in messages)
+def _flatten(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs nests messages by location ({"json": {"name": [...]}}); the caller wants them by field."""
+    fields: dict[str, Any] = {}
+    for key, value in messages.items():
+        if key in LOCATIONS and isinstance(value, dict):
+            fields.update(value)
+        elif key in LOCATIONS:
+            fields["body" if key == "json" else key] = value
+        else:
+            fields[key] = value
+    return fields
 
 
 def _summary(fields: dict[str, Any]) -> str:
@@ -58,7 +81,7 @@ def _summary(fields: dict[str, Any]) -> str:
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
     """A documented REST blueprint under /api/v1."""
-    return Blueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
+    return ElimuBlueprint(name, import_name, url_prefix=f"/api/v1{url_prefix}", description=description)
 
 
 def init_app(app: Flask) -> ElimuApi:

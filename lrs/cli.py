@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import os
@@ -11,11 +12,14 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
 
 from connectors.cli import connectors_group
 from lrs import create_app
 from lrs.auth.service import issue_credential
+from lrs.centres.audit import Actor, record
 from lrs.centres.cli import centres_group
+from lrs.centres.credentials import CENTRE_SCOPES
 from lrs.centres.models import Centre
 from lrs.db import session_scope
 from lrs.errors import ElimuError
@@ -79,15 +83,25 @@ def clients_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the credential as JSON")
 @with_appcontext
 def create_client_command(name: str, centre_slug: str | None, scopes: tuple[str, ...], role: str | None, as_json: bool) -> None:
-    """Create a credential and print its key and secret (the secret is shown only now)."""
+    """Create a credential and print its key and secret (the secret is shown only now).
+
+    With --centre it is one of that centre's credentials, with the centre's scopes, recorded in its audit
+    log. Unlike the API this works before approval, so an operator can provision an LMS ahead of the
+    decision; the store refuses its writes until the centre is approved.
+    """
     try:
         with session_scope() as session:
-            centre = None
-            if centre_slug is not None:
-                centre = session.query(Centre).filter_by(slug=centre_slug).one_or_none()
+            if centre_slug is None:
+                issued = issue_credential(session, name=name, scopes=list(scopes), role=role)
+            else:
+                if scopes or role not in (None, "centre"):
+                    raise click.UsageError("a centre's credential carries the centre's scopes; drop --scope/--role")
+                centre = session.scalars(select(Centre).where(Centre.slug == centre_slug)).one_or_none()
                 if centre is None:
                     raise click.ClickException(f"no centre with slug {centre_slug!r}")
-            issued = issue_credential(session, name=name, scopes=list(scopes), role=role, centre=centre)
+                issued = issue_credential(session, name=name, scopes=CENTRE_SCOPES, role="centre", centre=centre)
+                actor = Actor(f"cli:{getpass.getuser()}", "system")
+                record(session, centre, actor, "issue_credential", None, credential_key=issued.client.key)
             credential = issued.as_json()
     except ElimuError as error:
         raise click.ClickException(error.message) from None

@@ -120,6 +120,7 @@ def test_centre_lifecycle_from_application_to_reinstatement(
     steps = [(item["action"], item["to_status"], item["reason"]) for item in audit.json()["items"]]
     assert steps == [
         ("apply", "pending", None),
+        ("issue_credential", "pending", None),  # the operator's early credential, from the CLI
         ("approve", "approved", "partnership agreement MoICT/2024/017"),
         ("issue_credential", "approved", None),
         ("suspend", "suspended", "accreditation under review"),
@@ -127,8 +128,9 @@ def test_centre_lifecycle_from_application_to_reinstatement(
     ]
     items = audit.json()["items"]
     assert items[0]["actor"] == "applicant"
-    assert {item["actor"] for item in items[1:]} == {f"client:{admin.key}"}
+    assert items[1]["actor"].startswith("cli:") and items[1]["credential_key"] == early.key
+    assert {item["actor"] for item in items[2:]} == {f"client:{admin.key}"}
     assert [item["at"] for item in items] == sorted(item["at"] for item in items)
-    assert items[2]["credential_key"] == huawei.key
+    assert items[3]["credential_key"] == huawei.key
     assert api.get(f"/centres/{huawei_id}", huawei).json()["status"] == "approved"
     assert ksg_id != huawei_id
