@@ -25,7 +25,9 @@ from lrs.auth.service import issue_credential
 from lrs.db import engine_of, session_scope
 from lrs.migrations import upgrade_schema
 from lrs.models import metadata
+from lrs.queue import job_queue
 from lrs.settings import Settings
+from lrs.web.ratelimit import KEY_PREFIX as RATE_LIMIT_PREFIX
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     truncate_all_tables(app)
+    forget_rate_limits(app)
 
 
 def truncate_all_tables(app: Flask) -> None:
@@ -120,6 +123,14 @@ def truncate_all_tables(app: Flask) -> None:
         else:
             for name in tables:
                 connection.execute(text(f"DELETE FROM {name}"))
+
+
+def forget_rate_limits(app: Flask) -> None:
+    """Every test starts with a full allowance (the counters are per client address, and all tests are 127.0.0.1)."""
+    connection = job_queue(app).connection
+    keys = list(connection.scan_iter(match=f"{RATE_LIMIT_PREFIX}*"))
+    if keys:
+        connection.delete(*keys)
 
 
 def free_port() -> int:
