@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import secrets
+import socket
 import threading
 import time
 import uuid
@@ -45,7 +46,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="how long each measurement runs")
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--database", default="elimu_bench_credentials")
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=0, help="port for elimu serve (default: a free one)")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} cores; transcript of {args.lines} lines ({args.lines + 1} signatures per credential)")
@@ -118,8 +119,9 @@ def over_http(args: argparse.Namespace) -> tuple[float, float]:
     run_cli(env, "keys", "generate")
     registrar = json.loads(run_cli(env, "clients", "create", "--name", "bench", "--role", "registrar", "--json"))
     learner_id = seed_learner(env, args.lines)
-    server = start_server(env, args.port, None, None)
-    url = f"http://127.0.0.1:{args.port}/api/v1"
+    port = args.port or free_port()
+    server = start_server(env, port, None, None)
+    url = f"http://127.0.0.1:{port}/api/v1"
     auth = (registrar["key"], registrar["secret"])
     try:
         first = requests.post(f"{url}/learners/{learner_id}/credentials", auth=auth, timeout=60)
@@ -139,6 +141,12 @@ def over_http(args: argparse.Namespace) -> tuple[float, float]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def concurrent_rate(call: Callable[[requests.Session], None], clients: int, seconds: float) -> float:
