@@ -23,7 +23,7 @@ from lrs.xapi.models import Statement
 from reports.catalogue.models import Course
 from reports.catalogue.resolver import MappingResolver
 from reports.learners.models import Identity
-from reports.normalise.models import LearningRecord, StatementFact
+from reports.normalise.models import RECORD_FIELDS, LearningRecord, StatementFact
 from reports.normalise.policy import CourseTerms, FactView, fold
 from reports.normalise.reading import read_statement
 from reports.normalise.sets import is_member, is_pair_member
@@ -216,15 +216,16 @@ def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] |
         fact_filter = and_(is_member(session, StatementFact.learner_id, learner_ids, "int"), StatementFact.course_id.is_not(None))
         record_filter = is_member(session, LearningRecord.learner_id, learner_ids, "int")
     else:
-        pairs_here = sorted(pair for pair in only if pair[0] in set(learner_ids))
+        chunk = set(learner_ids)
+        pairs_here = sorted(pair for pair in only if pair[0] in chunk)
         fact_filter = is_pair_member(session, StatementFact.learner_id, StatementFact.course_id, pairs_here)
         record_filter = is_pair_member(session, LearningRecord.learner_id, LearningRecord.course_id, pairs_here)
     facts: dict[Pair, list[FactView]] = defaultdict(list)
     for row in session.execute(select(*_FACT_COLUMNS).where(fact_filter)):
         facts[(row.learner_id, row.course_id)].append(_view(row))
     existing = {
-        (record.learner_id, record.course_id): record
-        for record in session.scalars(select(LearningRecord).where(record_filter))
+        (row.learner_id, row.course_id): row
+        for row in session.execute(select(LearningRecord.id, *_RECORD_COLUMNS).where(record_filter))
     }
     pairs = set(facts) | set(existing)
     terms = _course_terms(session, {course for _, course in pairs})
@@ -236,7 +237,7 @@ def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] |
         content = fold(facts.get(pair, []), terms[pair[1]]) if pair[1] in terms else None
         if content is not None:
             content = {"learner_id": pair[0], "course_id": pair[1], **content}
-            if record is not None and record.content() == content:
+            if record is not None and _content_of(record) == content:
                 continue
             inserts.append({**content, "updated_at": now})
         elif record is None:
@@ -248,6 +249,13 @@ def _refold_learners(session: Session, learner_ids: list[int], only: set[Pair] |
     if replaced:
         session.execute(delete(LearningRecord).where(is_member(session, LearningRecord.id, replaced, "int")))
     bulk_insert(session, RECORDS_TABLE, inserts)
+
+
+_RECORD_COLUMNS = tuple(getattr(LearningRecord, name) for name in RECORD_FIELDS)
+
+
+def _content_of(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in RECORD_FIELDS}
 
 
 _FACT_COLUMNS = (

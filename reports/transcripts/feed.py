@@ -15,16 +15,18 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
+from lrs.bulk import bulk_insert
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import BadRequest
+from reports.normalise.sets import is_member
 from reports.transcripts.models import FeedClock, TranscriptChange
 
 CLOCK = "transcripts"
-_CHUNK = 5000
 
 
 def mark_changed(session: Session, learner_ids: Iterable[int]) -> None:
@@ -38,14 +40,9 @@ def mark_changed(session: Session, learner_ids: Iterable[int]) -> None:
         {"learner_id": learner_id, "change_seq": last - len(ids) + 1 + position, "changed_at": now}
         for position, learner_id in enumerate(ids)
     ]
-    for start in range(0, len(rows), _CHUNK):
-        upsert = dialect_insert(session, TranscriptChange).values(rows[start:start + _CHUNK])
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[TranscriptChange.learner_id],
-                set_={"change_seq": upsert.excluded.change_seq, "changed_at": upsert.excluded.changed_at},
-            )
-        )
+    # The clock's row lock is held, so no one else touches these rows: replace them in bulk.
+    session.execute(delete(TranscriptChange).where(is_member(session, TranscriptChange.learner_id, ids, "int")))
+    bulk_insert(session, cast(Table, TranscriptChange.__table__), rows)
 
 
 def _advance_clock(session: Session, count: int) -> int:
