@@ -14,9 +14,11 @@ import orjson
 from sqlalchemy import JSON, Column, Table, insert
 from sqlalchemy.orm import Session
 
+Rows = Sequence[dict[str, Any]]
+
 
 def bulk_insert(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, returning: Sequence[Column[Any]] = ()
+    session: Session, table: Table, rows: Rows, *, returning: Sequence[Column[Any]] = ()
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` (dicts with the same keys) and return the ``returning`` columns, in no set order."""
     if not rows:
@@ -29,15 +31,37 @@ def bulk_insert(
             return [tuple(row) for row in result]
         connection.execute(statement, list(rows))
         return []
+    sql, params = _unnest_insert(connection.dialect, table, rows, returning)
+    with connection.connection.driver_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()] if returning else []
 
+
+def bulk_insert_all(session: Session, batches: Sequence[tuple[Table, Rows]]) -> None:
+    """Insert into several tables at once: on PostgreSQL one pipelined round trip for all of them."""
+    batches = [(table, rows) for table, rows in batches if rows]
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        for table, rows in batches:
+            bulk_insert(session, table, rows)
+        return
+    driver = connection.connection.driver_connection
+    with driver.pipeline(), driver.cursor() as cursor:
+        for table, rows in batches:
+            cursor.execute(*_unnest_insert(connection.dialect, table, rows, ()))
+
+
+def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[Column[Any]]) -> tuple[str, list[Any]]:
     names = list(rows[0])
     arrays: list[str] = []
     selected: list[str] = []
     params: list[list[Any]] = []
     for position, name in enumerate(names):
         column = table.c[name]
-        column_type = column.type.compile(dialect=connection.dialect)
+        column_type = column.type.compile(dialect=dialect)
         is_json = isinstance(column.type, JSON) or column_type in ("JSONB", "JSON")
+        # %b sends each array in psycopg's binary format, skipping the per-element quoting of the text
+        # format (the cost that dominates otherwise).
         arrays.append(f"%b::{'text' if is_json else _array_element(column_type)}[]")
         selected.append(f"c{position}::{column_type}" if is_json else f"c{position}")
         values = [row[name] for row in rows]
@@ -50,11 +74,7 @@ def bulk_insert(
     )
     if returning:
         sql += " RETURNING " + ", ".join(column.name for column in returning)
-    # %b sends each array in psycopg's binary format, skipping the per-element quoting of the text
-    # format (the cost that dominates otherwise); the raw cursor shares the session's transaction.
-    with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()] if returning else []
+    return sql, params
 
 
 def _array_element(column_type: str) -> str:

@@ -16,7 +16,6 @@ from flask import Flask
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from lrs.bulk import bulk_insert
 from lrs.db import Base, BigId
 from lrs.queue import job_queue
 
@@ -36,9 +35,9 @@ class OutboxEntry(Base):
     statement_seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
 
 
-def record_new_statements(session: Session, seqs: Sequence[int]) -> None:
-    """Add the new statements' seqs to the outbox (one bulk INSERT, in the caller's transaction)."""
-    bulk_insert(session, cast(Table, OutboxEntry.__table__), [{"statement_seq": seq} for seq in seqs])
+def outbox_rows(seqs: Sequence[int]) -> tuple[Table, list[dict[str, int]]]:
+    """The outbox rows for new statements; the store inserts them with the statements' own index rows."""
+    return cast(Table, OutboxEntry.__table__), [{"statement_seq": seq} for seq in seqs]
 
 
 def pending_seqs(session: Session, limit: int) -> list[int]:

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
-from lrs.bulk import bulk_insert
+from lrs.bulk import bulk_insert, bulk_insert_all
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import InvalidStatement, StatementConflict
-from lrs.outbox import record_new_statements
+from lrs.outbox import outbox_rows
 from lrs.xapi.activities import record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
@@ -58,7 +58,7 @@ def store_statements(
     now = utcnow()
     statements = [with_context_activity_lists(statement) for statement in statements]
     ids = [_id_of(statement) for statement in statements]
-    existing = _existing(session, ids)
+    existing, voided_on_arrival = _existing(session, ids, principal)
     fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for statement_id, statement in zip(ids, statements, strict=True):
         stored = existing.get(statement_id)
@@ -70,9 +70,8 @@ def store_statements(
 
     _check_voiding_targets(session, [body for _, body in fresh])
     check_voiding_ownership(session, principal, _voiding_targets(body for _, body in fresh))
-    seqs = _insert(session, fresh, now, principal)
-    record_new_statements(session, seqs)
-    _void_targets(session, [body for _, body in fresh], [statement_id for statement_id, _ in fresh], principal)
+    seqs = _insert(session, fresh, now, principal, voided_on_arrival)
+    _void_targets(session, [body for _, body in fresh], principal)
     record_definitions(session, (body for _, body in fresh))
     if attachments:
         _store_attachment_contents(session, attachments, _declared_content_types(statements))
@@ -98,9 +97,26 @@ def _id_of(statement: dict[str, Any]) -> uuid.UUID:
     return uuid.uuid4()
 
 
-def _existing(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    rows = session.execute(select(Statement.id, Statement.body).where(Statement.id.in_(ids)))
-    return {row.id: row.body for row in rows}
+def _existing(
+    session: Session, ids: list[uuid.UUID], principal: Principal
+) -> tuple[dict[uuid.UUID, dict[str, Any]], set[uuid.UUID]]:
+    """The statements already stored under these ids, and the ids a stored voiding statement already targets.
+
+    A voiding statement may arrive before its target; the target is then stored voided, provided the
+    voiding statement came from the target's own centre. Both answers come from one round trip.
+    """
+    stored = select(Statement.id, Statement.body).where(Statement.id.in_(ids))
+    targeted = select(Statement.object_statement_id, null()).where(
+        Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(ids), same_centre(Statement, principal)
+    )
+    existing: dict[uuid.UUID, dict[str, Any]] = {}
+    voided: set[uuid.UUID] = set()
+    for statement_id, body in session.execute(union_all(stored, targeted)):
+        if body is None:
+            voided.add(statement_id)
+        else:
+            existing[statement_id] = body
+    return existing, voided
 
 
 def _with_lrs_properties(
@@ -132,7 +148,11 @@ def _check_voiding_targets(session: Session, bodies: list[dict[str, Any]]) -> No
 
 
 def _insert(
-    session: Session, fresh: list[tuple[uuid.UUID, dict[str, Any]]], now: datetime, principal: Principal
+    session: Session,
+    fresh: list[tuple[uuid.UUID, dict[str, Any]]],
+    now: datetime,
+    principal: Principal,
+    voided_on_arrival: set[uuid.UUID],
 ) -> list[int]:
     if not fresh:
         return []
@@ -144,7 +164,7 @@ def _insert(
             "verb_iri": body["verb"]["id"],
             "registration": _registration(body),
             "object_statement_id": _statement_ref(body),
-            "is_voided": False,
+            "is_voided": statement_id in voided_on_arrival and not is_voiding(body),
             "client_id": principal.client_id,
             "centre_id": centre_id,
             "body": body,
@@ -160,8 +180,10 @@ def _insert(
         index = index_statement(body)
         agent_rows.extend({"statement_seq": seq, "ifi": ifi, "is_direct": d} for ifi, d in index.agents)
         activity_rows.extend({"statement_seq": seq, "iri": iri, "is_direct": d} for iri, d in index.activities)
-    bulk_insert(session, StatementAgent.__table__, agent_rows)
-    bulk_insert(session, StatementActivity.__table__, activity_rows)
+    bulk_insert_all(
+        session,
+        [(StatementAgent.__table__, agent_rows), (StatementActivity.__table__, activity_rows), outbox_rows(seqs)],
+    )
     return seqs
 
 
@@ -169,26 +191,13 @@ def _voiding_targets(bodies: Iterable[dict[str, Any]]) -> set[uuid.UUID]:
     return {uuid.UUID(body["object"]["id"]) for body in bodies if is_voiding(body)}
 
 
-def _void_targets(
-    session: Session, bodies: list[dict[str, Any]], new_ids: list[uuid.UUID], principal: Principal
-) -> None:
+def _void_targets(session: Session, bodies: list[dict[str, Any]], principal: Principal) -> None:
     targets = _voiding_targets(bodies)
     if targets:
         voidable = [] if principal.role == "admin" else [same_centre(Statement, principal)]
         session.execute(
             update(Statement)
             .where(Statement.id.in_(targets), Statement.verb_iri != VOIDED, *voidable)
-            .values(is_voided=True)
-        )
-    if new_ids:
-        # A voiding statement may arrive before its target: honour it when the target lands,
-        # if it came from the target's own centre.
-        already_voided = select(Statement.object_statement_id).where(
-            Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(new_ids), same_centre(Statement, principal)
-        )
-        session.execute(
-            update(Statement)
-            .where(Statement.id.in_(already_voided), Statement.verb_iri != VOIDED)
             .values(is_voided=True)
         )
 
