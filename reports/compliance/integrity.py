@@ -9,7 +9,6 @@ hours after the learner's first activity in it (only when there was earlier acti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import Session

@@ -4,9 +4,9 @@ officers still to complete, and the CSV downloads behind their buttons."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, Flask, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
@@ -22,7 +22,7 @@ from reports.compliance.institutions import (
     institution_compliance,
     outstanding_officers,
 )
-from reports.compliance.progress import BREAKDOWNS, breakdown, programme_progress
+from reports.compliance.progress import breakdown, programme_progress
 from reports.programmes.models import Programme
 from reports.programmes.service import REQUIREMENTS, courses_of, get_programme, list_programmes
 from reports.programmes.standing import STAGE_LABELS
@@ -37,8 +37,8 @@ PROGRESS_LABELS = {"met": "Target met", "on_track": "On track", "behind": "Behin
 
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    add_nav_link(state.app, NavLink("Programmes", "programme_pages.programmes", for_admins=True, order=12))
-    add_dashboard_panel(state.app, DashboardPanel("Programmes", _dashboard_panel, order=5))
+    add_nav_link(cast(Flask, state.app), NavLink("Programmes", "programme_pages.programmes", for_admins=True, order=12))
+    add_dashboard_panel(cast(Flask, state.app), DashboardPanel("Programmes", _dashboard_panel, order=5))
 
 
 @bp.app_template_filter("number")
@@ -137,8 +137,7 @@ def _programme_table(session: Any, item: Programme, report: str, now: Any) -> ta
         return tables.compliance_table(institution_compliance(session, item, now))
     if report == "outstanding":
         return tables.officers_table(outstanding_officers(session, item, now))
-    assert report in BREAKDOWNS  # the route admits nothing else
-    return tables.breakdown_table(breakdown(session, item, now, report), report)
+    return tables.breakdown_table(breakdown(session, item, now, report), report)  # the route admits only BREAKDOWNS
 
 
 def _institution_row(item: Programme, rows: list[InstitutionCompliance], name: str) -> InstitutionCompliance:

@@ -18,16 +18,16 @@ from sqlalchemy.orm import Session
 from lrs.centres.models import Centre
 from lrs.errors import BadRequest
 from reports.catalogue.models import Course
-from reports.learners.models import Learner
 from reports.compliance.dialect import day_of
+from reports.learners.models import Learner
 from reports.normalise.models import LearningRecord
 from reports.normalise.policy import Status
 from reports.programmes.models import Programme
 from reports.programmes.standing import (
     NOT_STARTED,
     STAGES,
-    is_certified,
     institution_names,
+    is_certified,
     is_credited,
     population,
     programme_records,
@@ -117,15 +117,17 @@ def _progress(programme: Programme, today: date, size: int, by_day: dict[str, di
     for stage, following in zip(STAGES, (*STAGES[1:], None), strict=True):
         current[stage] = reached[stage] - (reached[following] if following else 0)
     expected = _expected(programme, target, today)
-    series = [
-        Point(moment, *(_count_by(by_day[stage], moment) for stage in STAGES), target=_expected(programme, target, moment))
-        for moment in period_ends(programme.starts_on, today)
-    ]
+    series = [_point(by_day, moment, _expected(programme, target, moment)) for moment in period_ends(programme.starts_on, today)]
     return Progress(
         programme_id=programme.id, as_of=today, population=size, target=target, reached=reached, current=current,
         expected_by_now=round(expected) if expected is not None else None,
         status=_status(programme, today, target, reached["completed"], expected), series=series,
     )
+
+
+def _point(by_day: dict[str, dict[date, int]], moment: date, target: float | None) -> Point:
+    enrolled, in_progress, completed, certified = (_count_by(by_day[stage], moment) for stage in STAGES)
+    return Point(moment, enrolled, in_progress, completed, certified, target)
 
 
 def _count_by(days: dict[date, int], moment: date) -> int:

@@ -3,9 +3,9 @@ their head counts, and operations (centres, connector runs, roster imports, the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Flask, render_template, request
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -38,8 +38,8 @@ RECENT = 15
 
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    add_nav_link(state.app, NavLink("Reports", "compliance_reports.centres", for_admins=True, order=14))
-    add_nav_link(state.app, NavLink("Operations", "compliance_reports.operations", for_admins=True, order=16))
+    add_nav_link(cast(Flask, state.app), NavLink("Reports", "compliance_reports.centres", for_admins=True, order=14))
+    add_nav_link(cast(Flask, state.app), NavLink("Operations", "compliance_reports.operations", for_admins=True, order=16))
 
 
 def _chosen_programme() -> Programme | None:

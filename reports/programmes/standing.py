@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from reports.learners.models import Learner
@@ -54,7 +54,7 @@ def institution_names(programme: Programme) -> list[str]:
     return [link.institution.name for link in programme.institutions]
 
 
-def population(programme: Programme | None) -> Select[Any]:
+def population(programme: Programme | None) -> Select[int, str, str, str | None]:
     """The programme's learners (in one of its institutions and cohorts, when it names any); no programme: everyone."""
     query = select(Learner.id.label("learner_id"), Learner.name, Learner.institution, Learner.cohort)
     if programme is None:
@@ -82,79 +82,62 @@ def standings(programme: Programme, now: datetime) -> Subquery:
 
 
 def standing_query(programme: Programme, now: datetime) -> Select[Any]:
-    """The SELECT behind ``standings`` (to use as a CTE)."""
+    """The SELECT behind ``standings`` (to use as a CTE): one pass over the population's records."""
     people = population(programme).subquery("people")
     record = LearningRecord
     credited, certified = is_credited(now), is_certified(now)
+    columns: list[Any] = [
+        record.learner_id, record.status, record.started_at, record.completed_at, record.last_activity_at,
+        case((credited, 1), else_=0).label("is_credited"),
+        case((certified, 1), else_=0).label("is_certified"),
+        case((credited, record.credits), else_=0.0).label("credited_credits"),
+    ]
+    if programme.requirement == "min_credits":  # running totals by completion date: when the minimum was reached
+        order = (record.completed_at, record.course_id)
+        columns += [
+            func.sum(case((credited, record.credits), else_=0.0)).over(partition_by=record.learner_id, order_by=order).label("running_credited"),
+            func.sum(case((certified, record.credits), else_=0.0)).over(partition_by=record.learner_id, order_by=order).label("running_certified"),
+        ]
+    rows = programme_records(programme, people).add_columns(*columns).subquery("records")
+    completed_at, certified_at = _completion(programme, rows)
     per_learner = (
-        programme_records(programme, people)
-        .add_columns(
-            record.learner_id,
-            func.min(record.started_at).label("enrolled_at"),
-            func.min(case((record.status != Status.ENROLLED, record.started_at))).label("started_at"),
-            func.count(case((credited, 1))).label("credited_courses"),
-            func.count(case((certified, 1))).label("certified_courses"),
-            func.sum(case((credited, record.credits), else_=0.0)).label("credits"),
-            func.min(case((credited, record.completed_at))).label("first_credited_at"),
-            func.max(case((credited, record.completed_at))).label("last_credited_at"),
-            func.min(case((certified, record.completed_at))).label("first_certified_at"),
-            func.max(case((certified, record.completed_at))).label("last_certified_at"),
-            func.max(record.last_activity_at).label("last_activity_at"),
+        select(
+            rows.c.learner_id,
+            func.min(rows.c.started_at).label("enrolled_at"),
+            func.min(case((rows.c.status != Status.ENROLLED, rows.c.started_at))).label("started_at"),
+            func.sum(rows.c.is_credited).label("credited_courses"),
+            func.sum(rows.c.credited_credits).label("credits"),
+            func.max(rows.c.last_activity_at).label("last_activity_at"),
+            completed_at.label("completed_at"),
+            certified_at.label("certified_at"),
         )
-        .group_by(record.learner_id)
+        .group_by(rows.c.learner_id)
         .subquery("per_learner")
     )
-    query = select(
+    return select(
         people.c.learner_id, people.c.name, people.c.institution, people.c.cohort,
         per_learner.c.enrolled_at, per_learner.c.started_at, per_learner.c.last_activity_at,
         func.coalesce(per_learner.c.credits, 0.0).label("credits"),
         func.coalesce(per_learner.c.credited_courses, 0).label("courses_done"),
+        per_learner.c.completed_at, per_learner.c.certified_at,
     ).select_from(people).outerjoin(per_learner, per_learner.c.learner_id == people.c.learner_id)
-    completed_at, certified_at, query = _completion(programme, people, per_learner, query, credited, certified)
-    return query.add_columns(completed_at.label("completed_at"), certified_at.label("certified_at"))
 
 
-def _completion(
-    programme: Programme, people: Subquery, per_learner: Subquery, query: Select[Any],
-    credited: ColumnElement[bool], certified: ColumnElement[bool],
-) -> tuple[ColumnElement[Any], ColumnElement[Any], Select[Any]]:
-    """When the requirement was met by credited and by certified records, per the programme's rule."""
+def _completion(programme: Programme, rows: Subquery) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Aggregates over a learner's records: when the requirement was met by credited, and by certified, records."""
+    c = rows.c
     if programme.requirement == "all_of":
         needed = len(programme.course_ids)
         return (
-            case((per_learner.c.credited_courses >= needed, per_learner.c.last_credited_at)),
-            case((per_learner.c.certified_courses >= needed, per_learner.c.last_certified_at)),
-            query,
+            case((func.sum(c.is_credited) >= needed, func.max(case((c.is_credited == 1, c.completed_at))))),
+            case((func.sum(c.is_certified) >= needed, func.max(case((c.is_certified == 1, c.completed_at))))),
         )
     if programme.requirement == "any_of":
-        return per_learner.c.first_credited_at, per_learner.c.first_certified_at, query
-    crossings = []
-    for name, condition in (("credited_crossing", credited), ("certified_crossing", certified)):
-        crossing = _credit_crossing(programme, people, condition, float(programme.min_credits or 0)).subquery(name)
-        query = query.outerjoin(crossing, crossing.c.learner_id == people.c.learner_id)
-        crossings.append(crossing.c.reached_at)
-    return crossings[0], crossings[1], query
-
-
-def _credit_crossing(programme: Programme, people: Subquery, condition: ColumnElement[bool], minimum: float) -> Select[Any]:
-    """Per learner, when the running total of credits (by completion date) first reached ``minimum``."""
-    record = LearningRecord
-    running = (
-        programme_records(programme, people)
-        .add_columns(
-            record.learner_id,
-            record.completed_at,
-            func.sum(record.credits).over(
-                partition_by=record.learner_id, order_by=(record.completed_at, record.course_id)
-            ).label("running"),
-        )
-        .where(condition)
-        .subquery("running")
-    )
+        return func.min(case((c.is_credited == 1, c.completed_at))), func.min(case((c.is_certified == 1, c.completed_at)))
+    minimum = float(programme.min_credits or 0) - _EPSILON
     return (
-        select(running.c.learner_id, func.min(running.c.completed_at).label("reached_at"))
-        .where(running.c.running >= minimum - _EPSILON if minimum > 0 else true())
-        .group_by(running.c.learner_id)
+        func.min(case((and_(c.is_credited == 1, c.running_credited >= minimum), c.completed_at))),
+        func.min(case((and_(c.is_certified == 1, c.running_certified >= minimum), c.completed_at))),
     )
 
 
