@@ -11,7 +11,8 @@ from lrs.people import models as people_models
 from lrs.xapi import models as xapi_models
 from reports import models as report_models
 from reports.credentials import models as credential_models
+from reports.programmes import models as programme_models
 
 metadata = Base.metadata
 
-__all__ = ["auth_models", "centre_models", "connector_models", "credential_models", "metadata", "outbox_models", "people_models", "report_models", "xapi_models"]
+__all__ = ["auth_models", "centre_models", "connector_models", "credential_models", "metadata", "outbox_models", "people_models", "programme_models", "report_models", "xapi_models"]
