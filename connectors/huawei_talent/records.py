@@ -61,9 +61,9 @@ def place_certificate(session: Session, centre: Centre, row: CertificateRow, *, 
     record = session.scalar(select(HuaweiCertificate).where(HuaweiCertificate.certificate_number == row.certificate_number))
     if record is not None and record.centre_id != centre.id:
         raise RowRejected("certificate_number", "is on record from another centre")
-    learner = _learner(session, row, record)
     if record is not None and record.content_hash == digest:
-        return Placed(UNCHANGED, record)
+        return Placed(UNCHANGED, record)  # the very row put on record before: same identifiers, same learner
+    learner = _learner(session, row, record)
     _link(session, learner, actor, row)
     revision = record.revision + 1 if record is not None else 1
     statements = certificate_statements(centre, row, actor, digest=digest, revision=revision)
@@ -72,7 +72,7 @@ def place_certificate(session: Session, centre: Centre, row: CertificateRow, *, 
     else:
         record = HuaweiCertificate(certificate_number=row.certificate_number, centre_id=centre.id, created_at=utcnow())
         session.add(record)
-    _fill(record, row, learner_id=learner.id, digest=digest, revision=revision, source=source)
+    fill_record(record, row, learner_id=learner.id, digest=digest, revision=revision, source=source)
     record.statement_ids = [statement["id"] for statement in statements if statement["verb"]["id"] != VOIDED]
     session.flush()
     return Placed(CREATED if revision == 1 else UPDATED, record, statements)
@@ -118,7 +118,7 @@ def _link(session: Session, learner: Learner, actor: dict[str, Any], row: Certif
             raise RowRejected("huawei_account" if "account" in agent else "email", error.message) from None
 
 
-def _fill(record: HuaweiCertificate, row: CertificateRow, *, learner_id: int, digest: str, revision: int, source: str) -> None:
+def fill_record(record: HuaweiCertificate, row: CertificateRow, *, learner_id: int, digest: str, revision: int, source: str) -> None:
     record.learner_id = learner_id
     record.course_code = row.course_code
     record.course_title = row.course_title

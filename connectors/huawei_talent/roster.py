@@ -20,14 +20,17 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connectors.core.ingest import connector_principal, ingest_statements
 from connectors.core.models import Connector
 from connectors.core.service import authorise_centre_manage, importer_of
+from connectors.huawei_talent.bulk import place_new, plainly_new, unchanged
 from connectors.huawei_talent.models import ImportStatus, RosterImport, RosterImportError
-from connectors.huawei_talent.records import CREATED, UNCHANGED, UPDATED, place_certificate
+from connectors.huawei_talent.records import CREATED, UNCHANGED, UPDATED, Placed, place_certificate
 from connectors.huawei_talent.rows import (
+    CertificateRow,
     RawRow,
     RosterRefused,
     RowRejected,
@@ -96,6 +99,14 @@ class ChunkReport:
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
 
+    def add(self, placed: Placed, *, keep_statements: bool) -> None:
+        self.ok += 1
+        self.created += placed.outcome == CREATED
+        self.updated += placed.outcome == UPDATED
+        self.unchanged += placed.outcome == UNCHANGED
+        if keep_statements:
+            self.statements.extend(placed.statements)
+
 
 def run_import(app: Flask, import_id: int, *, today: date | None = None) -> RosterImport:
     """Import a queued (or interrupted) roster to its end."""
@@ -150,42 +161,71 @@ def _first_lines(rows: list[RawRow]) -> dict[str, int]:
 def _import_chunk(
     session: Session, centre: Centre, principal: Principal, chunk: list[RawRow], first_line: dict[str, int], today: date
 ) -> ChunkReport:
+    errors: list[tuple[int, str, str]] = []
+    checked = _checked(chunk, centre.country, first_line, today, errors)
     try:
         with session.begin_nested():
-            report = _place_rows(session, centre, chunk, first_line, today, store_each=None)
+            report = _place(session, centre, checked, store_each=None)
             ingest_statements(session, principal, report.statements)
-        return report
-    except ElimuError as failure:
-        logger.info("a chunk's statements were refused (%s); importing it row by row", failure.code)
-    return _place_rows(session, centre, chunk, first_line, today, store_each=principal)
+    except (ElimuError, IntegrityError) as failure:
+        logger.info("a chunk could not be placed at once (%s); placing it row by row", type(failure).__name__)
+        report = _place(session, centre, checked, store_each=principal)
+    report.errors = sorted(errors + report.errors)
+    return report
 
 
-def _place_rows(
-    session: Session, centre: Centre, chunk: list[RawRow], first_line: dict[str, int], today: date,
-    *, store_each: Principal | None,
-) -> ChunkReport:
-    report = ChunkReport()
+def _checked(
+    chunk: list[RawRow], country: str, first_line: dict[str, int], today: date, errors: list[tuple[int, str, str]]
+) -> list[tuple[int, CertificateRow]]:
+    """The chunk's rows that pass their checks; the others' errors go to ``errors``."""
+    checked = []
     for raw in chunk:
         try:
-            row = check_row(raw, country=centre.country, today=today)
+            row = check_row(raw, country=country, today=today)
             if first_line.get(row.certificate_number, raw.line) != raw.line:
                 raise RowRejected("certificate_number", f"appears already on line {first_line[row.certificate_number]}")
+        except RowRejected as rejected:
+            errors.append((raw.line, rejected.column, rejected.reason))
+            continue
+        checked.append((raw.line, row))
+    return checked
+
+
+def _place(
+    session: Session, centre: Centre, checked: list[tuple[int, CertificateRow]], *, store_each: Principal | None
+) -> ChunkReport:
+    """Put checked rows on record: plainly new ones at once (unless storing row by row), the others each in a savepoint.
+
+    With ``store_each`` every row also stores its statements inside its savepoint; otherwise they are
+    collected for one store of the whole chunk.
+    """
+    report = ChunkReport()
+    same = unchanged(session, centre, [row for _, row in checked])
+    pending = []
+    for line, row in checked:
+        if row.certificate_number in same:
+            report.add(Placed(UNCHANGED, None), keep_statements=False)
+        else:
+            pending.append((line, row))
+    if store_each is None:
+        new = plainly_new(session, centre, [row for _, row in pending])
+        for placed in place_new(session, centre, new):
+            report.add(placed, keep_statements=True)
+        placed_at_once = {id(candidate.row) for candidate in new}
+        pending = [(line, row) for line, row in pending if id(row) not in placed_at_once]
+    for line, row in pending:
+        try:
             with session.begin_nested():
                 placed = place_certificate(session, centre, row, source="roster")
                 if store_each is not None:
                     ingest_statements(session, store_each, placed.statements)
         except RowRejected as rejected:
-            report.errors.append((raw.line, rejected.column, rejected.reason))
+            report.errors.append((line, rejected.column, rejected.reason))
             continue
         except ElimuError as refused:
-            report.errors.append((raw.line, "*", refused.message[:500]))
+            report.errors.append((line, "*", refused.message[:500]))
             continue
-        report.ok += 1
-        report.created += placed.outcome == CREATED
-        report.updated += placed.outcome == UPDATED
-        report.unchanged += placed.outcome == UNCHANGED
-        if store_each is None:
-            report.statements.extend(placed.statements)
+        report.add(placed, keep_statements=store_each is None)
     return report
 
 

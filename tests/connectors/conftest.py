@@ -1,4 +1,4 @@
-"""Connectors' tests start from an empty job queue (a job left by an earlier session must not run here)."""
+"""Connectors' tests start from an empty job queue (a job left by an earlier test or session must not run here)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from connectors.core.jobs import DISPATCH_KEY
+from lrs.outbox import PENDING_KEY
 from lrs.queue import job_queue
 
 
@@ -19,5 +20,5 @@ def empty_queue(request: pytest.FixtureRequest) -> Iterator[None]:
         queue.empty()
         for job_id in queue.scheduled_job_registry.get_job_ids():
             queue.scheduled_job_registry.remove(job_id)
-        queue.connection.delete(DISPATCH_KEY)
+        queue.connection.delete(DISPATCH_KEY, PENDING_KEY)  # their jobs are gone: let the next commit queue new ones
     yield

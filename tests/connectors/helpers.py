@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -16,7 +19,7 @@ from flask import Flask
 from lrs.centres.models import Centre, CentreStatus
 from lrs.db import session_scope
 from lrs.outbox import pending_count
-from tests.conftest import Credential, LiveServer, make_credential
+from tests.conftest import Credential, LiveServer, free_port, make_credential
 
 XAPI = {"X-Experience-API-Version": "1.0.3"}
 
@@ -113,3 +116,30 @@ def statements_of(live_server: LiveServer, credential: Credential, **params: str
         if not page.get("more"):
             return found
         url, query = live_server.url + page["more"], {}
+
+
+@contextmanager
+def another_server(environment: dict[str, str], log: Path, **overrides: str) -> Iterator[LiveServer]:
+    """A second ``elimu serve`` on the same database and Redis, with some settings changed."""
+    port = free_port()
+    env = {**os.environ, **environment, **overrides}
+    with log.open("wb") as handle:
+        process = subprocess.Popen([sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", "1"],  # noqa: S603
+                                   env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+    try:
+        yield LiveServer(url, process, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

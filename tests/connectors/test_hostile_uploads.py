@@ -4,10 +4,6 @@ oversized files. Each gets a clear error and leaves nothing half-written."""
 from __future__ import annotations
 
 import codecs
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +12,8 @@ import requests
 from flask import Flask
 
 from connectors.huawei_talent.exports import safe_cell, to_csv
-from tests.conftest import Credential, LiveServer, free_port
-from tests.connectors.helpers import Academy, admin, api, approved_centre, run_worker, statements_of
+from tests.conftest import Credential, LiveServer
+from tests.connectors.helpers import Academy, admin, another_server, api, approved_centre, run_worker, statements_of
 from tests.connectors.roster_files import OTIENO, row
 from tests.connectors.roster_files import to_csv as roster_csv
 
@@ -33,27 +29,9 @@ def academy(app: Flask) -> Academy:
 @pytest.fixture(scope="module")
 def small_server(app: Flask, environment: dict[str, str], data_dir: Path) -> Iterator[LiveServer]:
     """A second ``elimu serve`` on the same database, with 16 KB upload limits."""
-    port = free_port()
-    log = data_dir / "small-server.log"
-    env = {**os.environ, **environment, "ELIMU_ROSTER_MAX_BYTES": str(LIMIT), "ELIMU_CLAIM_MAX_BYTES": str(LIMIT)}
-    with log.open("wb") as handle:
-        process = subprocess.Popen([sys.executable, "-m", "lrs.cli", "serve", "--port", str(port), "--workers", "1"],
-                                   env=env, stdout=handle, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(log.read_text())
-        time.sleep(0.2)
-    yield LiveServer(url, process, log)
-    process.terminate()
-    process.wait(timeout=15)
+    with another_server(environment, data_dir / "small-server.log", ELIMU_ROSTER_MAX_BYTES=str(LIMIT),
+                        ELIMU_CLAIM_MAX_BYTES=str(LIMIT)) as server:
+        yield server
 
 
 def upload(server: LiveServer, academy: Academy, data: bytes, name: str = "roster.csv") -> requests.Response:

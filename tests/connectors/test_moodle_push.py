@@ -11,7 +11,16 @@ from flask import Flask
 
 from tests.conftest import Credential, LiveServer
 from tests.connectors.fake_moodle import running_moodle
-from tests.connectors.helpers import Academy, admin, api, approved_centre, create_course, create_learner, run_worker, wait_normalised
+from tests.connectors.helpers import (
+    Academy,
+    admin,
+    api,
+    approved_centre,
+    create_course,
+    create_learner,
+    run_worker,
+    wait_normalised,
+)
 from tests.connectors.plugin_batches import GENERATIONS, batch
 
 SITE = "https://elearning.ksg.ac.ke"

@@ -10,7 +10,17 @@ import requests
 from flask import Flask
 
 from tests.conftest import Credential, LiveServer
-from tests.connectors.helpers import Academy, admin, api, approved_centre, create_course, run_worker, statements_of, wait_normalised
+from tests.connectors.helpers import (
+    Academy,
+    admin,
+    api,
+    approved_centre,
+    create_course,
+    create_learner,
+    run_worker,
+    statements_of,
+    wait_normalised,
+)
 from tests.connectors.roster_files import ACHIENG, OTIENO, TODAY, row, to_csv, to_json
 
 SITE = "https://talent.huawei-academy.ke"
@@ -180,3 +190,20 @@ def test_rosters_of_other_centres_are_out_of_reach(
     assert response.status_code == 403
     mine = imported(live_server, academy, environment, to_csv(GOOD))
     assert api(live_server, "GET", f"/imports/{mine['id']}", other.credential).status_code == 403
+
+
+def test_a_learner_already_registered_is_found_not_duplicated(
+    live_server: LiveServer, environment: dict[str, str], academy: Academy, ministry: Credential,
+) -> None:
+    registered = create_learner(live_server, ministry, "Wanjiru W. Kamau", "2019123456")
+
+    report = imported(live_server, academy, environment, to_csv(GOOD))
+
+    assert (report["rows_ok"], report["created"]) == (3, 3)
+    assert learner_ids(live_server, ministry, "ke-national-id:23456789") == [registered]
+    detail = api(live_server, "GET", f"/learners/{registered}", ministry).json()
+    assert detail["name"] == "Wanjiru W. Kamau"  # the registry's name stands; the academy's roster does not rename
+    assert {(i["scheme"], i["value"]) for i in detail["identifiers"]} == {("ke-upn", "2019123456"), ("ke-national-id", "23456789")}
+    mismatch = imported(live_server, academy, environment, to_csv([row("HWENGHCIAAI3500777", national_id="99999999")]))
+    assert mismatch["errors"] == [{"line": 2, "column": "national_id",
+                                   "reason": "does not match the learner's identifier of this kind on record"}]
