@@ -13,14 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports.catalogue.models import Course
+from reports.compliance.progress import Summary, programme_summary
 from reports.learners.models import LearnerIdentifier
 from reports.normalise.models import LearningRecord
 from reports.programmes.models import Institution, Programme
-from reports.programmes.standing import Standing, is_credited, standing_rows, standings
+from reports.programmes.standing import Standing, is_credited, standing_rows
 
 DUE_SOON = timedelta(days=30)
 STATUS_ORDER = ("overdue", "due_soon", "behind", "on_track", "met", "no_deadline")
@@ -67,18 +68,10 @@ def deadline_of(programme: Programme, institution: str) -> date | None:
     return institution_deadlines(programme).get(institution, programme.deadline)
 
 
-def institution_compliance(session: Session, programme: Programme, now: datetime) -> list[InstitutionCompliance]:
-    """One row per institution of the population, most urgent first."""
-    standing = standings(programme, now)
-    counts = {
-        name: (total, compliant, certified, started)
-        for name, total, compliant, certified, started in session.execute(
-            select(
-                standing.c.institution, func.count(), func.count(standing.c.completed_at),
-                func.count(standing.c.certified_at), func.count(standing.c.started_at),
-            ).group_by(standing.c.institution)
-        )
-    }
+def institution_compliance(session: Session, programme: Programme, now: datetime, summary: Summary | None = None) -> list[InstitutionCompliance]:
+    """One row per institution of the population, most urgent first (from ``summary`` when the caller has one)."""
+    summary = summary or programme_summary(session, programme, now)
+    counts = {name: (c.total, c.completed, c.certified, c.in_progress) for name, c in summary.institutions.items()}
     deadlines = institution_deadlines(programme)
     names = set(counts) | set(deadlines)
     registered = {item.name: item for item in session.scalars(select(Institution).where(Institution.name.in_(names)))}

@@ -4,10 +4,12 @@ officers still to complete, and the CSV downloads behind their buttons."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from flask import Blueprint, Flask, render_template, url_for
 from flask.blueprints import BlueprintSetupState
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from lrs.db import request_session, utcnow
@@ -15,6 +17,7 @@ from lrs.errors import NotFound
 from lrs.web.auth import login_required
 from lrs.web.layout import DashboardPanel, NavLink, add_dashboard_panel, add_nav_link, html_errors
 from reports.compliance import charts, tables
+from reports.compliance.cache import breakdown_of, summary_of
 from reports.compliance.export import csv_response, download_name
 from reports.compliance.institutions import (
     STATUS_LABELS,
@@ -22,7 +25,6 @@ from reports.compliance.institutions import (
     institution_compliance,
     outstanding_officers,
 )
-from reports.compliance.progress import breakdown, programme_progress
 from reports.programmes.models import Programme
 from reports.programmes.service import REQUIREMENTS, courses_of, get_programme, list_programmes
 from reports.programmes.standing import STAGE_LABELS
@@ -60,8 +62,9 @@ def _dashboard_panel() -> str:
     session, now = request_session(), utcnow()
     cards = []
     for programme in list_programmes(session):
-        progress = programme_progress(session, programme, now)
-        attention = [row for row in institution_compliance(session, programme, now) if row.status in ("overdue", "due_soon", "behind")]
+        summary = summary_of(session, programme, now)
+        progress = summary.progress
+        attention = [row for row in institution_compliance(session, programme, now, summary) if row.status in ("overdue", "due_soon", "behind")]
         cards.append({
             "programme": programme, "progress": progress, "attention": attention[:3], "attention_count": len(attention),
             "chart": charts.progress_chart(programme, progress, chart_id=f"overview-{programme.id}"),
@@ -74,7 +77,7 @@ def _dashboard_panel() -> str:
 def programmes() -> str:
     """Every programme with where it stands."""
     session, now = request_session(), utcnow()
-    rows = [(programme, programme_progress(session, programme, now)) for programme in list_programmes(session)]
+    rows = [(programme, summary_of(session, programme, now).progress) for programme in list_programmes(session)]
     return render_template("compliance/programmes.html", rows=rows)
 
 
@@ -84,9 +87,10 @@ def programme(programme_id: int) -> str:
     """One programme: progress against target, compliance by institution, and the breakdowns."""
     session, now = request_session(), utcnow()
     item = get_programme(session, programme_id)
-    progress = programme_progress(session, item, now)
-    compliance = institution_compliance(session, item, now)
-    groups = {by: breakdown(session, item, now, by) for by in ("cohort", "track", "centre")}
+    summary = summary_of(session, item, now)
+    progress = summary.progress
+    compliance = institution_compliance(session, item, now, summary)
+    groups = {by: breakdown_of(session, item, now, by, summary) for by in ("cohort", "track", "centre")}
     links = {row.name: url_for("programme_pages.institution", programme_id=item.id, name=row.name) for row in compliance}
     return render_template(
         "compliance/programme.html", programme=item, progress=progress, compliance=compliance, groups=groups,
@@ -103,7 +107,7 @@ def institution(programme_id: int, name: str) -> str:
     """One institution's compliance and the officers it still has to get through the programme."""
     session, now = request_session(), utcnow()
     item = get_programme(session, programme_id)
-    row = _institution_row(item, institution_compliance(session, item, now), name)
+    row = _institution_row(item, institution_compliance(session, item, now, summary_of(session, item, now)), name)
     officers = outstanding_officers(session, item, now, institution=name, limit=OFFICERS_SHOWN)
     return render_template("compliance/institution.html", programme=item, row=row, officers=officers,
                            shown=OFFICERS_SHOWN, is_past=bool(row.deadline and now.date() > row.deadline))
@@ -115,7 +119,7 @@ def institution_officers_csv(programme_id: int, name: str) -> Response:
     """Every officer of the institution not yet compliant (all of them, not only those shown)."""
     session, now = request_session(), utcnow()
     item = get_programme(session, programme_id)
-    _institution_row(item, institution_compliance(session, item, now), name)
+    _institution_row(item, institution_compliance(session, item, now, summary_of(session, item, now)), name)
     officers = outstanding_officers(session, item, now, institution=name)
     return csv_response(tables.officers_table(officers), download_name("officers", item.slug, name, now.date().isoformat()))
 
@@ -130,14 +134,15 @@ def programme_csv(programme_id: int, report: str) -> Response:
     return csv_response(table, download_name(report, item.slug, now.date().isoformat()))
 
 
-def _programme_table(session: Any, item: Programme, report: str, now: Any) -> tables.Table:
-    if report == "progress":
-        return tables.progress_table(programme_progress(session, item, now))
-    if report == "compliance":
-        return tables.compliance_table(institution_compliance(session, item, now))
+def _programme_table(session: Session, item: Programme, report: str, now: datetime) -> tables.Table:
     if report == "outstanding":
         return tables.officers_table(outstanding_officers(session, item, now))
-    return tables.breakdown_table(breakdown(session, item, now, report), report)  # the route admits only BREAKDOWNS
+    summary = summary_of(session, item, now)
+    if report == "progress":
+        return tables.progress_table(summary.progress)
+    if report == "compliance":
+        return tables.compliance_table(institution_compliance(session, item, now, summary))
+    return tables.breakdown_table(breakdown_of(session, item, now, report, summary), report)  # the route admits only BREAKDOWNS
 
 
 def _institution_row(item: Programme, rows: list[InstitutionCompliance], name: str) -> InstitutionCompliance:

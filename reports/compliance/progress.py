@@ -32,7 +32,6 @@ from reports.programmes.standing import (
     population,
     programme_records,
     standing_query,
-    standings,
 )
 from reports.programmes.standing import day as as_day
 
@@ -69,25 +68,59 @@ class Progress:
         return round(100.0 * self.reached["completed"] / self.target, 1) if self.target else 0.0
 
 
-def programme_progress(session: Session, programme: Programme, now: datetime) -> Progress:
-    """The programme's progress as of ``now``: one query for the totals and the whole series."""
+@dataclass(frozen=True)
+class GroupCounts:
+    """Learners of one institution or cohort, and how many reached each stage."""
+
+    total: int
+    enrolled: int
+    in_progress: int
+    completed: int
+    certified: int
+
+
+@dataclass
+class Summary:
+    """Everything the per-learner standing gives, from one query: progress, and counts per institution and cohort."""
+
+    progress: Progress
+    institutions: dict[str, GroupCounts]
+    cohorts: dict[str | None, GroupCounts]
+
+
+def programme_summary(session: Session, programme: Programme, now: datetime) -> Summary:
+    """The programme's progress, series and per-institution and per-cohort counts as of ``now``, in one query
+    (the standing is computed once, as a common table expression every part reads)."""
     standing = standing_query(programme, now).cte("standing")
-    parts = [select(_constant("population"), null().label("day"), func.count().label("n")).select_from(standing)]
+    stage_counts = [func.count(standing.c[column]) for column in _STAGE_COLUMNS.values()]
+    nothing = [null()] * len(stage_counts)
+    parts = [select(_constant("population"), null(), null(), func.count(), *nothing).select_from(standing)]
     for stage, column in _STAGE_COLUMNS.items():
         moment = day_of(session, standing.c[column])
         parts.append(
-            select(_constant(stage), moment.label("day"), func.count().label("n"))
-            .where(standing.c[column].is_not(None))
-            .group_by(moment)
+            select(_constant("day"), _constant(stage), moment, func.count(), *nothing)
+            .where(standing.c[column].is_not(None)).group_by(moment)
         )
+    for kind in ("institution", "cohort"):
+        group = standing.c[kind]
+        parts.append(select(_constant(kind), group, null(), func.count(), *stage_counts).group_by(group))
     by_day: dict[str, dict[date, int]] = defaultdict(dict)
+    groups: dict[str, dict[Any, GroupCounts]] = {"institution": {}, "cohort": {}}
     size = 0
-    for stage, moment, count in session.execute(union_all(*parts)):
-        if stage == "population":
+    for kind, key, moment, count, *stages in session.execute(union_all(*parts)):
+        if kind == "population":
             size = int(count)
+        elif kind == "day":
+            by_day[key][as_day(moment)] = int(count)  # type: ignore[index]
         else:
-            by_day[stage][as_day(moment)] = int(count)  # type: ignore[index]
-    return _progress(programme, now.date(), size, by_day, default_target(session, programme, size))
+            groups[kind][key] = GroupCounts(int(count), *(int(n) for n in stages))
+    progress = _progress(programme, now.date(), size, by_day, default_target(session, programme, size))
+    return Summary(progress, groups["institution"], groups["cohort"])
+
+
+def programme_progress(session: Session, programme: Programme, now: datetime) -> Progress:
+    """The programme's progress as of ``now``."""
+    return programme_summary(session, programme, now).progress
 
 
 def default_target(session: Session, programme: Programme, population_size: int) -> int:
@@ -106,9 +139,9 @@ def default_target(session: Session, programme: Programme, population_size: int)
     return sum(max(link.institution.head_count or 0, registered.get(link.institution.name, 0)) for link in programme.institutions)
 
 
-def _constant(stage: str) -> Any:
-    """The stage name as SQL text (a bound parameter would leave PostgreSQL guessing its type in a UNION)."""
-    return literal_column(f"'{stage}'").label("stage")  # one of our own names, never input
+def _constant(name: str) -> Any:
+    """One of our own names as SQL text (a bound parameter would leave PostgreSQL guessing its type in a UNION)."""
+    return literal_column(f"'{name}'")  # never input
 
 
 def _progress(programme: Programme, today: date, size: int, by_day: dict[str, dict[date, int]], target: int) -> Progress:
@@ -191,27 +224,22 @@ class BreakdownRow:
     certified: int
 
 
-def breakdown(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:
-    """Stages reached per institution or cohort (learners), or per track or centre (learners in its courses).
+def breakdown(session: Session, programme: Programme, now: datetime, by: str, summary: Summary | None = None) -> list[BreakdownRow]:
+    """Stages reached per institution or cohort (learners), or per track or centre (learners in its courses);
+    institutions and cohorts are read from ``summary`` when the caller has one.
 
     Raises:
         BadRequest: ``by`` is not one of ``BREAKDOWNS``.
     """
     if by in ("institution", "cohort"):
-        return _by_learner_group(session, programme, now, by)
+        summary = summary or programme_summary(session, programme, now)
+        counts = summary.institutions if by == "institution" else summary.cohorts
+        rows = [BreakdownRow(key, key or f"No {by}", c.total, c.enrolled, c.in_progress, c.completed, c.certified)
+                for key, c in counts.items()]
+        return sorted(rows, key=lambda row: (row.key is None, str(row.key or "")))
     if by in ("track", "centre"):
         return _by_course_group(session, programme, now, by)
     raise BadRequest(f"by: expected one of {', '.join(BREAKDOWNS)}")
-
-
-def _by_learner_group(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:
-    standing = standings(programme, now)
-    group = standing.c[by]
-    rows = session.execute(
-        select(group, func.count(), *(func.count(standing.c[column]) for column in _STAGE_COLUMNS.values()))
-        .group_by(group).order_by(group)
-    )
-    return [BreakdownRow(key, key or f"No {by}", total, *counts) for key, total, *counts in rows]
 
 
 def _by_course_group(session: Session, programme: Programme, now: datetime, by: str) -> list[BreakdownRow]:

@@ -14,11 +14,11 @@ from lrs.auth.http import require_role
 from lrs.db import request_session, utcnow
 from reports.compliance import charts, schemas, tables
 from reports.compliance.activity import centre_activity
+from reports.compliance.cache import breakdown_of, summary_of
 from reports.compliance.export import csv_response, download_name, svg_response
 from reports.compliance.institutions import institution_compliance, outstanding_officers
 from reports.compliance.integrity import integrity_signals
 from reports.compliance.performers import outstanding_performers
-from reports.compliance.progress import breakdown, programme_progress
 from reports.programmes.models import Programme
 from reports.programmes.service import get_programme
 
@@ -57,7 +57,7 @@ class ProgressReport(MethodView):
         each month (or week) end, with the target on a straight line from the start to the deadline.
         """
         programme = get_programme(request_session(), programme_id)
-        progress = programme_progress(request_session(), programme, utcnow())
+        progress = summary_of(request_session(), programme, utcnow()).progress
         return _answer(query, progress, f"progress-{programme.slug}", lambda: tables.progress_table(progress),
                        lambda: charts.progress_chart(programme, progress))
 
@@ -71,8 +71,9 @@ class BreakdownReport(MethodView):
     @blp.alt_response(200, success=True, **SVG)
     def get(self, query: dict[str, Any], programme_id: int) -> Any:
         """Stages reached by institution or cohort (learners), or by track or centre (learners in those courses)."""
-        programme = get_programme(request_session(), programme_id)
-        rows = breakdown(request_session(), programme, utcnow(), query["by"])
+        session, now = request_session(), utcnow()
+        programme = get_programme(session, programme_id)
+        rows = breakdown_of(session, programme, now, query["by"], summary_of(session, programme, now))
         return _answer(query, {"by": query["by"], "items": rows}, f"{query['by']}-{programme.slug}",
                        lambda: tables.breakdown_table(rows, query["by"]),
                        lambda: charts.breakdown_chart(rows, query["by"], f"by-{query['by']}"))
@@ -87,8 +88,9 @@ class ComplianceReport(MethodView):
     @blp.alt_response(200, success=True, **SVG)
     def get(self, query: dict[str, Any], programme_id: int) -> Any:
         """Compliance per institution: the share of its head count that met the requirement, against its deadline."""
-        programme = get_programme(request_session(), programme_id)
-        rows = institution_compliance(request_session(), programme, utcnow())
+        session, now = request_session(), utcnow()
+        programme = get_programme(session, programme_id)
+        rows = institution_compliance(session, programme, now, summary_of(session, programme, now))
         return _answer(query, {"items": rows}, f"compliance-{programme.slug}", lambda: tables.compliance_table(rows),
                        lambda: charts.compliance_chart(programme, rows))
 

@@ -54,9 +54,12 @@ def institution_names(programme: Programme) -> list[str]:
     return [link.institution.name for link in programme.institutions]
 
 
-def population(programme: Programme | None) -> Select[int, str, str, str | None]:
-    """The programme's learners (in one of its institutions and cohorts, when it names any); no programme: everyone."""
+def population(programme: Programme | None, *, institution: str | None = None) -> Select[int, str, str, str | None]:
+    """The programme's learners (in one of its institutions and cohorts, when it names any); no programme:
+    everyone. ``institution`` narrows it to one institution's learners."""
     query = select(Learner.id.label("learner_id"), Learner.name, Learner.institution, Learner.cohort)
+    if institution is not None:
+        query = query.where(Learner.institution == institution)
     if programme is None:
         return query
     names = institution_names(programme)
@@ -75,15 +78,15 @@ def programme_records(programme: Programme | None, people: Subquery) -> Select[A
     return query.where(LearningRecord.course_id.in_(programme.course_ids) if programme.course_ids else false())
 
 
-def standings(programme: Programme, now: datetime) -> Subquery:
-    """One row per learner of the population: learner_id, name, institution, cohort, enrolled_at,
-    started_at, completed_at, certified_at, last_activity_at, credits, courses_done."""
-    return standing_query(programme, now).subquery("standing")
+def standings(programme: Programme, now: datetime, *, institution: str | None = None) -> Subquery:
+    """One row per learner of the population (of one institution, if given): learner_id, name, institution,
+    cohort, enrolled_at, started_at, completed_at, certified_at, last_activity_at, credits, courses_done."""
+    return standing_query(programme, now, institution=institution).subquery("standing")
 
 
-def standing_query(programme: Programme, now: datetime) -> Select[Any]:
+def standing_query(programme: Programme, now: datetime, *, institution: str | None = None) -> Select[Any]:
     """The SELECT behind ``standings`` (to use as a CTE): one pass over the population's records."""
-    people = population(programme).subquery("people")
+    people = population(programme, institution=institution).subquery("people")
     record = LearningRecord
     credited, certified = is_credited(now), is_certified(now)
     columns: list[Any] = [
@@ -178,12 +181,10 @@ def standing_rows(
     institution: str | None = None, compliant: bool | None = None, limit: int | None = None,
 ) -> list[Standing]:
     """Standings of (some of) the population, by name."""
-    standing = standings(programme, now)
+    standing = standings(programme, now, institution=institution)
     query = select(standing)
     if learner_ids is not None:
         query = query.where(standing.c.learner_id.in_(learner_ids))
-    if institution is not None:
-        query = query.where(standing.c.institution == institution)
     if compliant is not None:
         query = query.where(standing.c.completed_at.is_not(None) if compliant else standing.c.completed_at.is_(None))
     query = query.order_by(standing.c.name, standing.c.learner_id).limit(limit)
