@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, null, select, union_all
+from sqlalchemy import BigInteger, Date, String, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from lrs.centres.models import Centre
@@ -93,8 +93,10 @@ def programme_summary(session: Session, programme: Programme, now: datetime) -> 
     (the standing is computed once, as a common table expression every part reads)."""
     standing = standing_query(programme, now).cte("standing")
     stage_counts = [func.count(standing.c[column]) for column in _STAGE_COLUMNS.values()]
-    nothing = [null()] * len(stage_counts)
-    parts = [select(_constant("population"), null(), null(), func.count(), *nothing).select_from(standing)]
+    # Typed NULLs: PostgreSQL settles a UNION's column types from its first branches.
+    nothing = [cast(null(), BigInteger)] * len(stage_counts)
+    no_key, no_day = cast(null(), String), cast(null(), Date)
+    parts = [select(_constant("population"), no_key, no_day, func.count(), *nothing).select_from(standing)]
     for stage, column in _STAGE_COLUMNS.items():
         moment = day_of(session, standing.c[column])
         parts.append(
@@ -103,7 +105,7 @@ def programme_summary(session: Session, programme: Programme, now: datetime) -> 
         )
     for kind in ("institution", "cohort"):
         group = standing.c[kind]
-        parts.append(select(_constant(kind), group, null(), func.count(), *stage_counts).group_by(group))
+        parts.append(select(_constant(kind), group, no_day, func.count(), *stage_counts).group_by(group))
     by_day: dict[str, dict[date, int]] = defaultdict(dict)
     groups: dict[str, dict[Any, GroupCounts]] = {"institution": {}, "cohort": {}}
     size = 0
