@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -46,11 +47,13 @@ from lrs.people.service import save_administrator
 from lrs.settings import Settings
 from lrs.xapi.statements.store import store_statements
 from reports.catalogue.service import NewCourse, add_mapping, create_course
+from reports.compliance.institutions import outstanding_officers
+from reports.compliance.progress import breakdown, programme_summary
 from reports.learners.models import Identity, Learner, LearnerIdentifier
 from reports.normalise.locks import hold_normaliser_lock
 from reports.normalise.service import normalise_statements
 from reports.programmes.institutions import InstitutionSpec, create_institution
-from reports.programmes.service import InstitutionTarget, ProgrammeSpec, create_programme
+from reports.programmes.service import InstitutionTarget, ProgrammeSpec, create_programme, list_programmes
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 EMAIL, PASSWORD = "bench@elimu.example", "bench-password-1"
@@ -92,6 +95,7 @@ def main() -> None:
     if not seeded:
         seed(app, args.learners, args.per_learner)
     measure(env, args)
+    measure_misses(app, args.requests)
 
 
 def fresh_store(args: argparse.Namespace, settings: Settings, data_dir: Path) -> None:
@@ -250,6 +254,29 @@ def measure(env: dict[str, str], args: argparse.Namespace) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def measure_misses(app: Any, count: int) -> None:
+    """What a cache miss costs: each report computed in-process, straight from the database (no cache, no HTTP)."""
+    with app.app_context(), session_scope(app) as session:
+        now = datetime.now(UTC)
+        work: dict[str, Callable[[], Any]] = {}
+        for programme in list_programmes(session):
+            work[f"summary: {programme.name} ({programme.requirement})"] = partial(programme_summary, session, programme, now)
+        credits = next(p for p in list_programmes(session) if p.requirement == "min_credits")
+        work["breakdown by track (min credits)"] = lambda: breakdown(session, credits, now, "track")
+        work["breakdown by centre (min credits)"] = lambda: breakdown(session, credits, now, "centre")
+        work["officers of one institution (mandatory)"] = lambda: outstanding_officers(
+            session, next(p for p in list_programmes(session) if p.is_mandatory), now, institution=INSTITUTIONS[0])
+        print(f"\n{'cache miss: computed in-process':<46} {'p50 ms':>8} {'p95 ms':>8}  ({count // 3} runs)")
+        for label, run in work.items():
+            run()
+            times = []
+            for _ in range(max(count // 3, 5)):
+                started = time.perf_counter()
+                run()
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"{label[:46]:<46} {percentile(times, 50):8.0f} {percentile(times, 95):8.0f}", flush=True)
 
 
 def _registrar(env: dict[str, str]) -> tuple[str, str]:

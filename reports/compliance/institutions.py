@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Subquery, select
 from sqlalchemy.orm import Session
 
 from reports.catalogue.models import Course
@@ -21,7 +21,7 @@ from reports.compliance.progress import Summary, programme_summary
 from reports.learners.models import LearnerIdentifier
 from reports.normalise.models import LearningRecord
 from reports.programmes.models import Institution, Programme
-from reports.programmes.standing import Standing, is_credited, standing_rows
+from reports.programmes.standing import Standing, is_credited, population, programme_records, standing_rows
 
 DUE_SOON = timedelta(days=30)
 STATUS_ORDER = ("overdue", "due_soon", "behind", "on_track", "met", "no_deadline")
@@ -33,7 +33,6 @@ STATUS_LABELS = {
     "met": "Complete",
     "no_deadline": "No deadline",
 }
-_CHUNK = 5000
 PAYROLL_SCHEMES = ("ke-upn", "rw-ippis")  # what an HR office looks officers up by: listed first
 
 
@@ -151,23 +150,31 @@ def outstanding_officers(
     """
     today = now.date()
     deadlines = institution_deadlines(programme)
-
-    def deadline(name: str) -> date | None:
-        return deadlines.get(name, programme.deadline)
-
-    rows = standing_rows(session, programme, now, institution=institution, compliant=False, limit=None if overdue_only else limit)
+    names = [institution] if institution is not None else None
     if overdue_only:
-        rows = [row for row in rows if (due := deadline(row.institution)) is not None and today > due][:limit]
-    ids = [row.learner_id for row in rows]
-    identifiers, done = _identifiers(session, ids), _credited_codes(session, programme, ids, now)
+        late = _late_institutions(programme, deadlines, today)
+        if late is not None:
+            names = [name for name in (names or late) if name in late]
+            if not names:
+                return []
+    rows = standing_rows(session, programme, now, institutions=names, compliant=False, limit=limit)
+    people = population(programme, institutions=names).subquery("people")
+    identifiers, done = _identifiers(session, people), _credited_codes(session, programme, people, now)
     required = _required_codes(session, programme)
     officers = []
     for row in rows:
-        due = deadline(row.institution)
+        due = deadlines.get(row.institution, programme.deadline)
         overdue = (today - due).days if due is not None and today > due else None
         missing = _missing(programme, required, done[row.learner_id], row)
         officers.append(Officer(row, identifiers.get(row.learner_id, []), missing, due, overdue))
     return officers
+
+
+def _late_institutions(programme: Programme, deadlines: dict[str, date | None], today: date) -> list[str] | None:
+    """The institutions past their deadline; None when that is every institution (the programme's passed)."""
+    if deadlines:
+        return [name for name, due in deadlines.items() if due is not None and today > due]
+    return None if programme.deadline is not None and today > programme.deadline else []
 
 
 def _missing(programme: Programme, required: list[str], done: set[str], row: Standing) -> list[str]:
@@ -183,33 +190,29 @@ def _required_codes(session: Session, programme: Programme) -> list[str]:
     return list(session.scalars(select(Course.code).where(Course.id.in_(programme.course_ids)).order_by(Course.code)))
 
 
-def _identifiers(session: Session, learner_ids: list[int]) -> dict[int, list[str]]:
+def _identifiers(session: Session, people: Subquery) -> dict[int, list[str]]:
+    """The identifiers of everyone in ``people``, payroll numbers first."""
     found: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(learner_ids), _CHUNK):
-        query = (
-            select(LearnerIdentifier.learner_id, LearnerIdentifier.scheme, LearnerIdentifier.value)
-            .where(LearnerIdentifier.learner_id.in_(learner_ids[start:start + _CHUNK]))
-            .order_by(LearnerIdentifier.learner_id, LearnerIdentifier.scheme)
-        )
-        for learner_id, scheme, value in session.execute(query):
-            found[learner_id].append(f"{scheme}:{value}")
+    query = (
+        select(LearnerIdentifier.learner_id, LearnerIdentifier.scheme, LearnerIdentifier.value)
+        .join(people, people.c.learner_id == LearnerIdentifier.learner_id)
+    )
+    for learner_id, scheme, value in session.execute(query):
+        found[learner_id].append(f"{scheme}:{value}")
     for texts in found.values():
         texts.sort(key=lambda text: (text.split(":", 1)[0] not in PAYROLL_SCHEMES, text))
     return found
 
 
-def _credited_codes(session: Session, programme: Programme, learner_ids: list[int], now: datetime) -> dict[int, set[str]]:
+def _credited_codes(session: Session, programme: Programme, people: Subquery, now: datetime) -> dict[int, set[str]]:
+    """The programme's courses each of ``people`` has a credited record in."""
     done: dict[int, set[str]] = defaultdict(set)
-    for start in range(0, len(learner_ids), _CHUNK):
-        query = (
-            select(LearningRecord.learner_id, Course.code)
-            .join(Course, Course.id == LearningRecord.course_id)
-            .where(
-                LearningRecord.learner_id.in_(learner_ids[start:start + _CHUNK]),
-                LearningRecord.course_id.in_(programme.course_ids),
-                is_credited(now),
-            )
-        )
-        for learner_id, code in session.execute(query):
-            done[learner_id].add(code)
+    query = (
+        programme_records(programme, people)
+        .add_columns(LearningRecord.learner_id, Course.code)
+        .join(Course, Course.id == LearningRecord.course_id)
+        .where(is_credited(now))
+    )
+    for learner_id, code in session.execute(query):
+        done[learner_id].add(code)
     return done

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -113,4 +113,5 @@ def operations() -> str:
         "compliance/operations.html", centre_counts=count_by_status(session), runs=runs, imports=imports,
         pending=pending_count(session), identities=unmatched_identities(session, limit=QUEUE_SHOWN, offset=0),
         activities=unmapped_activities(session, limit=QUEUE_SHOWN, offset=0),
+        has_connector_pages="connector_pages" in current_app.blueprints,  # link to them once they are there
     )

@@ -15,6 +15,7 @@ no record has no dates), so every report aggregates it in SQL and stays one quer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -54,12 +55,12 @@ def institution_names(programme: Programme) -> list[str]:
     return [link.institution.name for link in programme.institutions]
 
 
-def population(programme: Programme | None, *, institution: str | None = None) -> Select[int, str, str, str | None]:
+def population(programme: Programme | None, *, institutions: Sequence[str] | None = None) -> Select[int, str, str, str | None]:
     """The programme's learners (in one of its institutions and cohorts, when it names any); no programme:
-    everyone. ``institution`` narrows it to one institution's learners."""
+    everyone. ``institutions`` narrows it to those institutions' learners."""
     query = select(Learner.id.label("learner_id"), Learner.name, Learner.institution, Learner.cohort)
-    if institution is not None:
-        query = query.where(Learner.institution == institution)
+    if institutions is not None:
+        query = query.where(Learner.institution.in_(institutions))
     if programme is None:
         return query
     names = institution_names(programme)
@@ -78,15 +79,15 @@ def programme_records(programme: Programme | None, people: Subquery) -> Select[A
     return query.where(LearningRecord.course_id.in_(programme.course_ids) if programme.course_ids else false())
 
 
-def standings(programme: Programme, now: datetime, *, institution: str | None = None) -> Subquery:
-    """One row per learner of the population (of one institution, if given): learner_id, name, institution,
+def standings(programme: Programme, now: datetime, *, institutions: Sequence[str] | None = None) -> Subquery:
+    """One row per learner of the population (of those institutions, if given): learner_id, name, institution,
     cohort, enrolled_at, started_at, completed_at, certified_at, last_activity_at, credits, courses_done."""
-    return standing_query(programme, now, institution=institution).subquery("standing")
+    return standing_query(programme, now, institutions=institutions).subquery("standing")
 
 
-def standing_query(programme: Programme, now: datetime, *, institution: str | None = None) -> Select[Any]:
+def standing_query(programme: Programme, now: datetime, *, institutions: Sequence[str] | None = None) -> Select[Any]:
     """The SELECT behind ``standings`` (to use as a CTE): one pass over the population's records."""
-    people = population(programme, institution=institution).subquery("people")
+    people = population(programme, institutions=institutions).subquery("people")
     record = LearningRecord
     credited, certified = is_credited(now), is_certified(now)
     columns: list[Any] = [
@@ -178,10 +179,10 @@ class Standing:
 
 def standing_rows(
     session: Session, programme: Programme, now: datetime, *, learner_ids: list[int] | None = None,
-    institution: str | None = None, compliant: bool | None = None, limit: int | None = None,
+    institutions: Sequence[str] | None = None, compliant: bool | None = None, limit: int | None = None,
 ) -> list[Standing]:
     """Standings of (some of) the population, by name."""
-    standing = standings(programme, now, institution=institution)
+    standing = standings(programme, now, institutions=institutions)
     query = select(standing)
     if learner_ids is not None:
         query = query.where(standing.c.learner_id.in_(learner_ids))
