@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reports.compliance.institutions import Officer, outstanding_officers
 from reports.compliance.progress import BreakdownRow, Summary, breakdown, programme_summary
 from reports.programmes.models import Institution, Programme
 from reports.transcripts.feed import CLOCK
@@ -87,3 +88,9 @@ def breakdown_of(session: Session, item: Programme, now: datetime, by: str, summ
         return breakdown(session, item, now, by, summary)
     return cached(session, f"breakdown:{by}", item, now, lambda: breakdown(session, item, now, by))
 
+
+def officers_of(session: Session, item: Programme, now: datetime, *, institution: str | None = None,
+                overdue_only: bool = False, limit: int | None = None) -> list[Officer]:
+    """The officers still to complete (see ``outstanding_officers``), from the cache when the data allows."""
+    return cached(session, f"officers:{institution}:{overdue_only}:{limit}", item, now, lambda: outstanding_officers(
+        session, item, now, institution=institution, overdue_only=overdue_only, limit=limit))

@@ -63,10 +63,6 @@ def institution_deadlines(programme: Programme) -> dict[str, date | None]:
     return {link.institution.name: link.deadline or programme.deadline for link in programme.institutions}
 
 
-def deadline_of(programme: Programme, institution: str) -> date | None:
-    return institution_deadlines(programme).get(institution, programme.deadline)
-
-
 def institution_compliance(session: Session, programme: Programme, now: datetime, summary: Summary | None = None) -> list[InstitutionCompliance]:
     """One row per institution of the population, most urgent first (from ``summary`` when the caller has one)."""
     summary = summary or programme_summary(session, programme, now)

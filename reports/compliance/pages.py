@@ -17,13 +17,12 @@ from lrs.errors import NotFound
 from lrs.web.auth import login_required
 from lrs.web.layout import DashboardPanel, NavLink, add_dashboard_panel, add_nav_link, html_errors
 from reports.compliance import charts, tables
-from reports.compliance.cache import breakdown_of, summary_of
+from reports.compliance.cache import breakdown_of, officers_of, summary_of
 from reports.compliance.export import csv_response, download_name
 from reports.compliance.institutions import (
     STATUS_LABELS,
     InstitutionCompliance,
     institution_compliance,
-    outstanding_officers,
 )
 from reports.programmes.models import Programme
 from reports.programmes.service import REQUIREMENTS, courses_of, get_programme, list_programmes
@@ -108,7 +107,7 @@ def institution(programme_id: int, name: str) -> str:
     session, now = request_session(), utcnow()
     item = get_programme(session, programme_id)
     row = _institution_row(item, institution_compliance(session, item, now, summary_of(session, item, now)), name)
-    officers = outstanding_officers(session, item, now, institution=name, limit=OFFICERS_SHOWN)
+    officers = officers_of(session, item, now, institution=name, limit=OFFICERS_SHOWN)
     return render_template("compliance/institution.html", programme=item, row=row, officers=officers,
                            shown=OFFICERS_SHOWN, is_past=bool(row.deadline and now.date() > row.deadline))
 
@@ -120,7 +119,7 @@ def institution_officers_csv(programme_id: int, name: str) -> Response:
     session, now = request_session(), utcnow()
     item = get_programme(session, programme_id)
     _institution_row(item, institution_compliance(session, item, now, summary_of(session, item, now)), name)
-    officers = outstanding_officers(session, item, now, institution=name)
+    officers = officers_of(session, item, now, institution=name)
     return csv_response(tables.officers_table(officers), download_name("officers", item.slug, name, now.date().isoformat()))
 
 
@@ -136,7 +135,7 @@ def programme_csv(programme_id: int, report: str) -> Response:
 
 def _programme_table(session: Session, item: Programme, report: str, now: datetime) -> tables.Table:
     if report == "outstanding":
-        return tables.officers_table(outstanding_officers(session, item, now))
+        return tables.officers_table(officers_of(session, item, now))
     summary = summary_of(session, item, now)
     if report == "progress":
         return tables.progress_table(summary.progress)

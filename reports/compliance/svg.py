@@ -9,6 +9,7 @@ it), a viewBox so it scales to any width, colours that keep 3:1 against white, a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -132,8 +133,7 @@ def line_chart(
         parts.append(f'<path d="{path}" fill="none" stroke="{line.colour}" stroke-width="{line.width}"{dash} stroke-linejoin="round"/>')
         if line.marker and len(line.points) <= 40:
             parts += [_marker(line.marker, x(d), y(v), line.colour) for d, v in line.points]
-        last_day, last_value = line.points[-1]
-        ends.append((y(last_value), line))
+        ends.append((y(line.points[-1][1]), line))
     parts += _end_labels(ends, x, top, top + plot_h)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
@@ -160,7 +160,7 @@ def _legend(lines: list[Line], x0: float, y0: float, width: int) -> list[str]:
     return parts
 
 
-def _end_labels(ends: list[tuple[float, Line]], x: object, top: float, bottom: float) -> list[str]:
+def _end_labels(ends: list[tuple[float, Line]], x: Callable[[date], float], top: float, bottom: float) -> list[str]:
     """Labels at the right end of each line, nudged apart so none overlap."""
     placed: list[tuple[float, Line]] = []
     for wanted, line in sorted(ends, key=lambda item: item[0]):
@@ -172,7 +172,7 @@ def _end_labels(ends: list[tuple[float, Line]], x: object, top: float, bottom: f
     parts = []
     for position, line in placed:
         value = line.points[-1][1]
-        anchor_x = x(line.points[-1][0]) + 8  # type: ignore[operator]
+        anchor_x = x(line.points[-1][0]) + 8
         parts.append(
             f'<text x="{anchor_x:.1f}" y="{max(position, top) + 4:.1f}" font-size="12" font-weight="600" fill="{line.colour}">'
             f"{escape(line.label)} {_number(value)}</text>"

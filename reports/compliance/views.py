@@ -14,9 +14,9 @@ from lrs.auth.http import require_role
 from lrs.db import request_session, utcnow
 from reports.compliance import charts, schemas, tables
 from reports.compliance.activity import centre_activity
-from reports.compliance.cache import breakdown_of, summary_of
+from reports.compliance.cache import breakdown_of, officers_of, summary_of
 from reports.compliance.export import csv_response, download_name, svg_response
-from reports.compliance.institutions import institution_compliance, outstanding_officers
+from reports.compliance.institutions import institution_compliance
 from reports.compliance.integrity import integrity_signals
 from reports.compliance.performers import outstanding_performers
 from reports.programmes.models import Programme
@@ -97,8 +97,8 @@ class ComplianceReport(MethodView):
 
 def _officers(query: dict[str, Any], programme_id: int, *, overdue_only: bool) -> Any:
     programme = get_programme(request_session(), programme_id)
-    officers = outstanding_officers(request_session(), programme, utcnow(), institution=query["institution"],
-                                    overdue_only=overdue_only, limit=query["limit"])
+    officers = officers_of(request_session(), programme, utcnow(), institution=query["institution"],
+                           overdue_only=overdue_only, limit=query["limit"])
     name = f"{'overdue' if overdue_only else 'outstanding'}-{programme.slug}-{query['institution'] or 'all'}"
     return _answer(query, {"items": officers}, name, lambda: tables.officers_table(officers))
 
