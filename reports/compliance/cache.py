@@ -43,15 +43,16 @@ class _Entry:
 class ReportCache:
     """A bounded, thread-safe map from report keys to results and the data version they were computed at."""
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
         self._entries: LRUCache[Hashable, _Entry] = LRUCache(maxsize)
         self._lock = threading.Lock()
+        self._clock = clock
 
     def get(self, key: Hashable, version: int, compute: Callable[[], T]) -> T:
         """The cached result for ``key`` if computed at ``version`` (or recently enough), else ``compute()``."""
         with self._lock:
             entry = self._entries.get(key)
-        now = time.monotonic()
+        now = self._clock()
         if entry is not None and (entry.version == version or now - entry.computed_at < MAX_STALE_SECONDS):
             return entry.value  # type: ignore[no-any-return]
         value = compute()
