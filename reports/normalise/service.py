@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from lrs.bulk import bulk_insert
 from lrs.db import utcnow
+from lrs.errors import ElimuError
 from lrs.xapi.models import Statement
 from reports.catalogue.models import Course
 from reports.catalogue.resolver import MappingResolver
@@ -88,7 +89,11 @@ def _facts_of(session: Session, rows: Sequence[Any], resolver: MappingResolver) 
     for row in rows:
         if row.body["verb"]["id"] == VOIDED:
             continue
-        reading = read_statement(row.body)
+        try:
+            reading = read_statement(row.body)
+        except (KeyError, TypeError, ValueError, ElimuError):  # validated on the way in; never let one block the outbox
+            logger.exception("statement %s could not be read; it yields no fact", row.seq)
+            continue
         if reading is not None:
             readings.append((row, reading))
     learners = _learners_by_ifi(session, {reading.actor_ifi for _, reading in readings})
