@@ -45,12 +45,12 @@ def make_centre(app: Flask, slug: str, site: str, *, name: str | None = None, ki
 
 def post_statements(live_server: LiveServer, credential: Credential, statements: list[dict[str, Any]]) -> list[str]:
     response = requests.post(f"{live_server.xapi}/statements", json=statements, auth=credential.auth,
-                             headers=XAPI_HEADERS, timeout=30)
+                             headers=XAPI_HEADERS, timeout=90)
     assert response.status_code == 200, response.text
     return response.json()
 
 
-def wait_normalised(app: Flask, environment: dict[str, str], *, timeout: float = 45) -> None:
+def wait_normalised(app: Flask, environment: dict[str, str], *, timeout: float = 120) -> None:
     """Wait until the outbox is empty, running a burst worker whenever it stays non-empty for a while."""
     deadline = time.monotonic() + timeout
     last_burst = time.monotonic()

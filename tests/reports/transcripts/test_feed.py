@@ -46,7 +46,7 @@ def test_concurrent_writers_while_a_registrar_pages_skip_and_repeat_nothing(
         try:
             for n in range(LEARNERS_PER_WRITER):
                 user = f"{number}{n:02d}"
-                created = requests.post(f"{api}/learners", auth=admin.auth, timeout=30, json={
+                created = requests.post(f"{api}/learners", auth=admin.auth, timeout=90, json={
                     "name": f"Officer {user}", "institution": "Ministry of ICT",
                     "identifiers": [{"scheme": "ke-upn", "value": f"20190{user}"}]})
                 assert created.status_code == 201, created.text
@@ -54,7 +54,7 @@ def test_concurrent_writers_while_a_registrar_pages_skip_and_repeat_nothing(
                     moodle.enrolled(SITE, user, "Officer", 1, "Digital Literacy", "2026-02-01T08:00:00Z"),
                     moodle.course_completed(SITE, user, "Officer", 1, "Digital Literacy", f"2026-02-{n + 2:02d}T08:00:00Z"),
                 ])
-                linked = requests.post(f"{api}/learners/{created.json()['id']}/identities", auth=admin.auth, timeout=30,
+                linked = requests.post(f"{api}/learners/{created.json()['id']}/identities", auth=admin.auth, timeout=90,
                                        json={"agent": {"account": {"homePage": SITE, "name": user}}})
                 assert linked.status_code == 201, linked.text
         except Exception as error:  # noqa: BLE001 - reported by the main thread
@@ -65,7 +65,7 @@ def test_concurrent_writers_while_a_registrar_pages_skip_and_repeat_nothing(
     def page_all(cursor: str | None) -> str | None:
         while True:
             params = {"limit": 5, **({"cursor": cursor} if cursor else {})}
-            response = requests.get(f"{api}/transcripts", params=params, auth=registrar.auth, timeout=30)
+            response = requests.get(f"{api}/transcripts", params=params, auth=registrar.auth, timeout=90)
             assert response.status_code == 200, response.text
             body = response.json()
             seen.extend(body["items"])
