@@ -12,6 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from connectors import schemas
+from connectors.core.http import caller
 from connectors.core.jobs import enqueue_run, schedule_dispatch
 from connectors.core.models import Connector, ConnectorRun
 from connectors.core.runs import latest_runs, request_run
@@ -24,7 +25,7 @@ from connectors.core.service import (
     get_connector,
 )
 from lrs.api import api_blueprint
-from lrs.auth.http import current_principal, require_role
+from lrs.auth.http import require_role
 from lrs.db import request_session
 from lrs.settings import Settings
 
@@ -57,7 +58,7 @@ class CentreConnectors(MethodView):
         Moodle `idnumber` values are matched to learners by `identifier_scheme` (default `ke-upn`).
         """
         session = request_session()
-        connector = create_connector(session, _settings(), centre_id, NewConnector(**data), by=current_principal())
+        connector = create_connector(session, _settings(), centre_id, NewConnector(**data), by=caller())
         session.commit()
         schedule_dispatch(current_app)
         return connector
@@ -66,7 +67,7 @@ class CentreConnectors(MethodView):
     @centre_blp.response(200, schemas.ConnectorListSchema)
     def get(self, centre_id: int) -> dict[str, list[Connector]]:
         """The centre's connectors."""
-        return {"items": centre_connectors(request_session(), centre_id, by=current_principal())}
+        return {"items": centre_connectors(request_session(), centre_id, by=caller())}
 
 
 @blp.route("/<int:connector_id>")
@@ -75,7 +76,7 @@ class ConnectorResource(MethodView):
     @blp.response(200, schemas.ConnectorSchema)
     def get(self, connector_id: int) -> Connector:
         """A connector, with its schedule and checkpoint (never its token)."""
-        return get_connector(request_session(), connector_id, by=current_principal())
+        return get_connector(request_session(), connector_id, by=caller())
 
     @require_role(*MANAGERS)
     @blp.arguments(schemas.ConnectorChangeSchema)
@@ -87,7 +88,7 @@ class ConnectorResource(MethodView):
             identifier_scheme=data.get("identifier_scheme"), is_enabled=data.get("enabled"),
         )
         session = request_session()
-        connector = change_connector(session, _settings(), connector_id, change, by=current_principal())
+        connector = change_connector(session, _settings(), connector_id, change, by=caller())
         session.commit()
         schedule_dispatch(current_app)
         return connector
@@ -102,7 +103,7 @@ class ConnectorRuns(MethodView):
     def post(self, connector_id: int) -> ConnectorRun:
         """Start a run now; follow it with GET on this path."""
         session = request_session()
-        run = request_run(session, get_connector(session, connector_id, by=current_principal()), trigger="api")
+        run = request_run(session, get_connector(session, connector_id, by=caller()), trigger="api")
         session.commit()
         enqueue_run(current_app, run.id)
         return run
@@ -113,5 +114,5 @@ class ConnectorRuns(MethodView):
     def get(self, query: dict[str, Any], connector_id: int) -> dict[str, list[ConnectorRun]]:
         """The connector's runs, newest first: status, times, counts read/stored/skipped/failed, error text."""
         session = request_session()
-        get_connector(session, connector_id, by=current_principal())
+        get_connector(session, connector_id, by=caller())
         return {"items": latest_runs(session, connector_id, limit=query["limit"])}

@@ -44,10 +44,11 @@ def rest_blueprints() -> list:
 
 def web_blueprints() -> list:
     """Every server-rendered page blueprint, one line per package; ``lrs.web`` (layout, sign-in) comes first."""
+    from connectors import pages as connector_pages
     from lrs.centres import pages as centre_pages
     from lrs.web import views as web
     from reports import pages as report_pages
     from reports.compliance import pages as programme_pages, report_pages as compliance_report_pages
     from reports.credentials import pages as credential_pages
 
-    return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp, programme_pages.bp, compliance_report_pages.bp]
+    return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp, programme_pages.bp, compliance_report_pages.bp, connector_pages.bp]

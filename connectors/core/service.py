@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from connectors.core.addresses import check_reachable, parse_source_url
-from connectors.core.models import Connector
+from connectors.core.models import Connector, ConnectorRun
 from connectors.core.schedule import due_at, parse_schedule
 from connectors.core.secrets import seal
 from lrs.auth.service import Principal
+from lrs.centres.audit import Actor
+from lrs.centres.credentials import issue_centre_credential
+from lrs.centres.lookup import get_centre
 from lrs.centres.models import Centre
-from lrs.centres.service import Actor, get_centre, issue_centre_credential
 from lrs.db import utcnow
 from lrs.errors import BadRequest, Conflict, Forbidden, NotFound
 from lrs.settings import Settings
@@ -51,20 +53,41 @@ class ConnectorChange:
     is_enabled: bool | None = None
 
 
-def authorise_centre_manage(principal: Principal, centre_id: int) -> None:
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking, as the connectors see it: a role, the centre a centre's credential belongs to, the audit actor."""
+
+    role: str | None
+    centre_id: int | None
+    actor: Actor
+
+    @classmethod
+    def of_principal(cls, principal: Principal) -> Caller:
+        return cls(principal.role, principal.centre.id if principal.centre is not None else None, Actor.of_client(principal))
+
+    @classmethod
+    def of_person(cls, email: str, role: str) -> Caller:
+        return cls(role, None, Actor.of_person(email))
+
+    @property
+    def label(self) -> str:
+        return self.actor.label
+
+
+def authorise_centre_manage(caller: Caller, centre_id: int) -> None:
     """Admins manage every centre's connectors and imports; a centre's credential only its own.
 
     Raises:
         Forbidden: any other caller.
     """
-    if principal.role == "admin":
+    if caller.role == "admin":
         return
-    if principal.role == "centre" and principal.centre is not None and principal.centre.id == centre_id:
+    if caller.role == "centre" and caller.centre_id == centre_id:
         return
     raise Forbidden("only an administrator or the centre's own credential may do this")
 
 
-def create_connector(session: Session, settings: Settings, centre_id: int, new: NewConnector, *, by: Principal) -> Connector:
+def create_connector(session: Session, settings: Settings, centre_id: int, new: NewConnector, *, by: Caller) -> Connector:
     """Connect a source to an approved centre; its token is kept encrypted and never shown again.
 
     Raises:
@@ -83,7 +106,7 @@ def create_connector(session: Session, settings: Settings, centre_id: int, new: 
     _check_claimed(centre, base_url)
     check_reachable(base_url, allow_private=settings.connector_allow_private)
     seconds = parse_schedule(new.schedule)
-    issued = issue_centre_credential(session, centre.id, by=Actor.of_client(by), name=f"connector: {new.kind} {base_url}"[:200])
+    issued = issue_centre_credential(session, centre.id, by=by.actor, name=f"connector: {new.kind} {base_url}"[:200])
     now = utcnow()
     connector = Connector(
         centre_id=centre.id,
@@ -103,7 +126,7 @@ def create_connector(session: Session, settings: Settings, centre_id: int, new: 
     return connector
 
 
-def change_connector(session: Session, settings: Settings, connector_id: int, change: ConnectorChange, *, by: Principal) -> Connector:
+def change_connector(session: Session, settings: Settings, connector_id: int, change: ConnectorChange, *, by: Caller) -> Connector:
     """Replace the token, schedule or identifier scheme, or disable/enable a connector.
 
     Raises:
@@ -127,7 +150,7 @@ def change_connector(session: Session, settings: Settings, connector_id: int, ch
     return connector
 
 
-def get_connector(session: Session, connector_id: int, *, by: Principal) -> Connector:
+def get_connector(session: Session, connector_id: int, *, by: Caller) -> Connector:
     """A connector its caller may manage.
 
     Raises:
@@ -141,20 +164,31 @@ def get_connector(session: Session, connector_id: int, *, by: Principal) -> Conn
     return connector
 
 
-def centre_connectors(session: Session, centre_id: int, *, by: Principal) -> list[Connector]:
+def centre_connectors(session: Session, centre_id: int, *, by: Caller) -> list[Connector]:
     authorise_centre_manage(by, centre_id)
     get_centre(session, centre_id)
     return list(session.scalars(select(Connector).where(Connector.centre_id == centre_id).order_by(Connector.id)))
 
 
-def importer_of(session: Session, settings: Settings, centre: Centre, *, by: Principal) -> Connector:
+def list_connectors(session: Session) -> list[tuple[Connector, Centre, ConnectorRun | None]]:
+    """Every pulling connector with its centre and latest run (for the administrators' pages)."""
+    latest = select(func.max(ConnectorRun.id)).group_by(ConnectorRun.connector_id).scalar_subquery()
+    runs = {run.connector_id: run for run in session.scalars(select(ConnectorRun).where(ConnectorRun.id.in_(latest)))}
+    rows = session.execute(
+        select(Connector, Centre).join(Centre, Centre.id == Connector.centre_id)
+        .where(Connector.kind.in_(sorted(PULL_KINDS))).order_by(Centre.name, Connector.id)
+    ).tuples()
+    return [(connector, centre, runs.get(connector.id)) for connector, centre in rows]
+
+
+def importer_of(session: Session, settings: Settings, centre: Centre, *, by: Caller) -> Connector:
     """The centre's Huawei Talent connector (created on first use): the credential its imports are written as."""
     connector = session.scalar(
         select(Connector).where(Connector.centre_id == centre.id, Connector.kind == HUAWEI_TALENT).order_by(Connector.id)
     )
     if connector is not None:
         return connector
-    issued = issue_centre_credential(session, centre.id, by=Actor.of_client(by), name="connector: Huawei Talent imports")
+    issued = issue_centre_credential(session, centre.id, by=by.actor, name="connector: Huawei Talent imports")
     now = utcnow()
     connector = Connector(
         centre_id=centre.id, kind=HUAWEI_TALENT, base_url="", options={}, secret=seal(settings, {}),

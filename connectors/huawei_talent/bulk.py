@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, select, tuple_
+from sqlalchemy import ARRAY, String, Table, any_, bindparam, select
 from sqlalchemy.orm import Session
 
 from connectors.huawei_talent.models import HuaweiCertificate
@@ -66,20 +66,24 @@ def _keys(candidate: Candidate) -> set[str]:
 def _on_record(session: Session, candidates: list[Candidate | None]) -> set[str]:
     present = [candidate for candidate in candidates if candidate is not None]
     numbers = [candidate.row.certificate_number for candidate in present]
-    pairs = sorted({pair for candidate in present for pair in candidate.row.identifiers})
+    pairs = {pair for candidate in present for pair in candidate.row.identifiers}
     ifis = sorted({ifi for candidate in present for ifi in candidate.ifis})
-    taken: set[str] = set()
-    if numbers:
-        taken.update(f"number:{n}" for n in session.scalars(
-            select(HuaweiCertificate.certificate_number).where(HuaweiCertificate.certificate_number.in_(numbers))))
-    if pairs:
-        taken.update(f"id:{scheme}:{value}" for scheme, value in session.execute(
-            select(LearnerIdentifier.scheme, LearnerIdentifier.value).where(
-                tuple_(LearnerIdentifier.scheme, LearnerIdentifier.value).in_(pairs))))
-    if ifis:
-        taken.update(session.scalars(select(Identity.ifi).where(Identity.ifi.in_(ifis))))
-        taken.update(session.scalars(select(StatementFact.actor_ifi).where(StatementFact.actor_ifi.in_(ifis)).distinct()))
+    taken: set[str] = {f"number:{n}" for n in session.scalars(
+        select(HuaweiCertificate.certificate_number).where(_one_of(session, HuaweiCertificate.certificate_number, numbers)))}
+    for scheme in sorted({scheme for scheme, _ in pairs}):  # one index lookup per scheme
+        values = sorted(value for pair_scheme, value in pairs if pair_scheme == scheme)
+        taken.update(f"id:{scheme}:{value}" for value in session.scalars(
+            select(LearnerIdentifier.value).where(LearnerIdentifier.scheme == scheme, _one_of(session, LearnerIdentifier.value, values))))
+    taken.update(session.scalars(select(Identity.ifi).where(_one_of(session, Identity.ifi, ifis))))
+    taken.update(session.scalars(select(StatementFact.actor_ifi).where(_one_of(session, StatementFact.actor_ifi, ifis)).distinct()))
     return taken
+
+
+def _one_of(session: Session, column: Any, values: list[str]) -> Any:
+    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter however many values."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String())))
+    return column.in_(values)
 
 
 def place_new(session: Session, centre: Centre, candidates: list[Candidate]) -> list[Placed]:
@@ -124,7 +128,7 @@ def unchanged(session: Session, centre: Centre, rows: list[CertificateRow]) -> s
         return set()
     held = session.execute(
         select(HuaweiCertificate.certificate_number, HuaweiCertificate.content_hash).where(
-            HuaweiCertificate.certificate_number.in_(list(digests)), HuaweiCertificate.centre_id == centre.id)
+            _one_of(session, HuaweiCertificate.certificate_number, list(digests)), HuaweiCertificate.centre_id == centre.id)
     )
     return {number for number, digest in held if digests.get(number) == digest}
 

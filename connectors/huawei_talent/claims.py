@@ -17,13 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.core.ingest import connector_principal, ingest_statements
-from connectors.core.service import authorise_centre_manage, importer_of
+from connectors.core.service import Caller, authorise_centre_manage, importer_of
 from connectors.huawei_talent.models import CertificateClaim, ClaimStatus, HuaweiCertificate
 from connectors.huawei_talent.records import place_certificate
 from connectors.huawei_talent.rows import SCHEMES_BY_COUNTRY, CertificateRow, RawRow, RowRejected, check_row
-from lrs.auth.service import Principal
+from lrs.centres.lookup import get_centre
 from lrs.centres.models import Centre
-from lrs.centres.service import get_centre
 from lrs.db import utcnow
 from lrs.errors import BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 from lrs.settings import Settings
@@ -45,7 +44,7 @@ class Submission:
     content: bytes
 
 
-def submit_claim(session: Session, settings: Settings, centre_id: int, submission: Submission, *, by: Principal) -> CertificateClaim:
+def submit_claim(session: Session, settings: Settings, centre_id: int, submission: Submission, *, by: Caller) -> CertificateClaim:
     """Record a claim, ``claimed``, after checking its fields and that the file is a PDF.
 
     Raises:
@@ -72,7 +71,7 @@ def submit_claim(session: Session, settings: Settings, centre_id: int, submissio
         centre_id=centre.id, learner_id=learner.id, status=ClaimStatus.CLAIMED, certificate_number=row.certificate_number,
         details=cells, file_name=submission.file_name[:255] or "certificate.pdf",
         file_sha256=hashlib.sha256(submission.content).hexdigest(), file_size=len(submission.content),
-        file_content=submission.content, submitted_by=f"client:{by.key}",
+        file_content=submission.content, submitted_by=by.label,
     )
     session.add(claim)
     session.flush()
@@ -80,7 +79,7 @@ def submit_claim(session: Session, settings: Settings, centre_id: int, submissio
     return claim
 
 
-def verify_claim(session: Session, settings: Settings, claim_id: int, *, by: Principal, reason: str | None) -> CertificateClaim:
+def verify_claim(session: Session, settings: Settings, claim_id: int, *, by: Caller, reason: str | None) -> CertificateClaim:
     """Accept a claim: it goes on record and becomes the academy's statements.
 
     Raises:
@@ -103,7 +102,7 @@ def verify_claim(session: Session, settings: Settings, claim_id: int, *, by: Pri
     return claim
 
 
-def reject_claim(session: Session, claim_id: int, *, by: Principal, reason: str) -> CertificateClaim:
+def reject_claim(session: Session, claim_id: int, *, by: Caller, reason: str) -> CertificateClaim:
     """Refuse a claim, saying why; it never counts.
 
     Raises:
@@ -117,7 +116,7 @@ def reject_claim(session: Session, claim_id: int, *, by: Principal, reason: str)
     return claim
 
 
-def get_claim(session: Session, claim_id: int, *, by: Principal) -> CertificateClaim:
+def get_claim(session: Session, claim_id: int, *, by: Caller) -> CertificateClaim:
     """A claim its caller may see: administrators and registrars see every claim, the academy its own.
 
     Raises:
@@ -131,12 +130,21 @@ def get_claim(session: Session, claim_id: int, *, by: Principal) -> CertificateC
     return claim
 
 
-def centre_claims(session: Session, centre_id: int, *, status: ClaimStatus | None, by: Principal) -> list[CertificateClaim]:
+def centre_claims(session: Session, centre_id: int, *, status: ClaimStatus | None, by: Caller) -> list[CertificateClaim]:
     authorise_centre_manage(by, centre_id)
     query = select(CertificateClaim).where(CertificateClaim.centre_id == centre_id)
     if status is not None:
         query = query.where(CertificateClaim.status == status)
     return list(session.scalars(query.order_by(CertificateClaim.id)))
+
+
+def claims_with_status(session: Session, status: ClaimStatus, *, limit: int = 200) -> list[tuple[CertificateClaim, Centre]]:
+    """Claims of every centre in one status, oldest first (for the administrators' pages)."""
+    query = (
+        select(CertificateClaim, Centre).join(Centre, Centre.id == CertificateClaim.centre_id)
+        .where(CertificateClaim.status == status).order_by(CertificateClaim.id)
+    )
+    return list(session.execute(query.limit(limit)).tuples())
 
 
 def _pending(session: Session, claim_id: int) -> CertificateClaim:
@@ -148,9 +156,9 @@ def _pending(session: Session, claim_id: int) -> CertificateClaim:
     return claim
 
 
-def _decide(claim: CertificateClaim, status: ClaimStatus, by: Principal, reason: str | None) -> None:
+def _decide(claim: CertificateClaim, status: ClaimStatus, by: Caller, reason: str | None) -> None:
     claim.status = status
-    claim.decided_by = f"client:{by.key}"
+    claim.decided_by = by.label
     claim.decided_at = utcnow()
     claim.decision_reason = (reason or "").strip()[:2000] or None
 

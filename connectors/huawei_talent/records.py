@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.core.service import authorise_centre_manage
+from connectors.core.service import Caller, authorise_centre_manage
 from connectors.huawei_talent.models import HuaweiCertificate
 from connectors.huawei_talent.rows import CertificateRow, RowRejected
 from connectors.huawei_talent.statements import (
@@ -26,9 +26,8 @@ from connectors.huawei_talent.statements import (
     content_hash,
     voiding_statements,
 )
-from lrs.auth.service import Principal
+from lrs.centres.lookup import get_centre
 from lrs.centres.models import Centre
-from lrs.centres.service import get_centre
 from lrs.db import utcnow
 from lrs.errors import ElimuError
 from reports.learners.models import Learner, LearnerIdentifier
@@ -144,7 +143,7 @@ def certificate_status(record: HuaweiCertificate, today: date) -> str:
 
 
 def certificates_of_centre(
-    session: Session, centre_id: int, *, learner_id: int | None, by: Principal, today: date | None = None
+    session: Session, centre_id: int, *, learner_id: int | None, by: Caller, today: date | None = None
 ) -> list[dict[str, Any]]:
     """The academy's certificates on record, each with its ``status`` as of today (current or expired).
 

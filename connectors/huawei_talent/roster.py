@@ -3,9 +3,10 @@
 The upload is refused at once (and nothing kept) when it is too large, not UTF-8, or its header is not
 the roster's. The job reads every row, rejects the bad ones with line, column and reason, and puts the
 good ones on record ``CHUNK`` at a time: one transaction per chunk holding the rows' learners, links,
-records, statements and the import's progress. Within a chunk each row is a savepoint, so a refused
-row leaves nothing; if storing the chunk's statements fails, the chunk is redone row by row so only
-the offending row is refused. A job stopped midway resumes after the last committed chunk.
+records, statements and the import's progress. Rows exactly as on record already are passed over;
+plainly new ones go in a table at a time (``bulk``); the rest each in a savepoint, so a refused row
+leaves nothing. If the chunk's statements are refused as a whole, the chunk is redone row by row so
+only the offending row is refused. A job stopped midway resumes after the last committed chunk.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from connectors.core.ingest import connector_principal, ingest_statements
 from connectors.core.models import Connector
-from connectors.core.service import authorise_centre_manage, importer_of
+from connectors.core.service import Caller, authorise_centre_manage, importer_of
 from connectors.huawei_talent.bulk import place_new, plainly_new, unchanged
 from connectors.huawei_talent.models import ImportStatus, RosterImport, RosterImportError
 from connectors.huawei_talent.records import CREATED, UNCHANGED, UPDATED, Placed, place_certificate
@@ -41,8 +42,8 @@ from connectors.huawei_talent.rows import (
     read_roster,
 )
 from lrs.auth.service import Principal
+from lrs.centres.lookup import get_centre
 from lrs.centres.models import Centre
-from lrs.centres.service import get_centre
 from lrs.db import session_scope, utcnow
 from lrs.errors import Conflict, ElimuError, NotFound
 from lrs.settings import Settings
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 
 
-def submit_roster(session: Session, settings: Settings, centre_id: int, data: bytes, *, filename: str, by: Principal) -> RosterImport:
+def submit_roster(session: Session, settings: Settings, centre_id: int, data: bytes, *, filename: str, by: Caller) -> RosterImport:
     """Check an uploaded roster's encoding and header and queue it (the caller enqueues after committing).
 
     Raises:
@@ -70,7 +71,7 @@ def submit_roster(session: Session, settings: Settings, centre_id: int, data: by
     connector = importer_of(session, settings, centre, by=by)
     upload = RosterImport(
         centre_id=centre.id, connector_id=connector.id, status=ImportStatus.QUEUED, filename=filename[:255] or "roster",
-        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), content=data, submitted_by=f"client:{by.key}",
+        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), content=data, submitted_by=by.label,
     )
     session.add(upload)
     session.flush()
@@ -257,7 +258,7 @@ def _finish(app: Flask, import_id: int, *, error: str | None, line: int) -> Rost
     return upload
 
 
-def get_import(session: Session, import_id: int, *, by: Principal) -> RosterImport:
+def get_import(session: Session, import_id: int, *, by: Caller) -> RosterImport:
     """Raises: NotFound, Forbidden."""
     upload = session.get(RosterImport, import_id)
     if upload is None:
@@ -266,7 +267,7 @@ def get_import(session: Session, import_id: int, *, by: Principal) -> RosterImpo
     return upload
 
 
-def import_report(session: Session, import_id: int, *, by: Principal, errors_limit: int) -> dict[str, Any]:
+def import_report(session: Session, import_id: int, *, by: Caller, errors_limit: int) -> dict[str, Any]:
     """The import's status, progress and counts, with its first ``errors_limit`` rejected rows.
 
     Raises:
@@ -282,8 +283,14 @@ def import_errors(session: Session, import_id: int, *, limit: int) -> list[Roste
     return list(session.scalars(query.limit(limit)))
 
 
-def centre_imports(session: Session, centre_id: int, *, by: Principal, limit: int = 200) -> list[RosterImport]:
+def centre_imports(session: Session, centre_id: int, *, by: Caller, limit: int = 200) -> list[RosterImport]:
     """The centre's latest imports, newest first."""
     authorise_centre_manage(by, centre_id)
     query = select(RosterImport).where(RosterImport.centre_id == centre_id).order_by(RosterImport.id.desc())
     return list(session.scalars(query.limit(limit)))
+
+
+def latest_imports(session: Session, *, limit: int = 50) -> list[tuple[RosterImport, Centre]]:
+    """The latest imports of every centre, newest first (for the administrators' pages)."""
+    query = select(RosterImport, Centre).join(Centre, Centre.id == RosterImport.centre_id).order_by(RosterImport.id.desc())
+    return list(session.execute(query.limit(limit)).tuples())

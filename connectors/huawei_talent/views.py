@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.datastructures import FileStorage
 
+from connectors.core.http import caller
 from connectors.huawei_talent import schemas
 from connectors.huawei_talent.claims import (
     Submission,
@@ -26,7 +27,7 @@ from connectors.huawei_talent.models import CertificateClaim, ClaimStatus, Roste
 from connectors.huawei_talent.records import certificates_of_centre
 from connectors.huawei_talent.roster import centre_imports, get_import, import_errors, import_report, submit_roster
 from lrs.api import api_blueprint
-from lrs.auth.http import current_principal, require_role
+from lrs.auth.http import require_role
 from lrs.db import request_session
 from lrs.errors import BadRequest, PayloadTooLarge
 from lrs.outbox import notify_normaliser
@@ -88,7 +89,7 @@ class Rosters(MethodView):
         """
         data, filename = _file(files, _settings().roster_max_bytes)
         session = request_session()
-        upload = submit_roster(session, _settings(), centre_id, data, filename=filename, by=current_principal())
+        upload = submit_roster(session, _settings(), centre_id, data, filename=filename, by=caller())
         session.commit()
         enqueue_import(current_app, upload.id)
         return upload
@@ -97,7 +98,7 @@ class Rosters(MethodView):
     @centre_blp.response(200, schemas.ImportListSchema)
     def get(self, centre_id: int) -> dict[str, list[RosterImport]]:
         """The centre's latest roster imports, newest first."""
-        return {"items": centre_imports(request_session(), centre_id, by=current_principal())}
+        return {"items": centre_imports(request_session(), centre_id, by=caller())}
 
 
 @centre_blp.route("/<int:centre_id>/certificates")
@@ -110,7 +111,7 @@ class Certificates(MethodView):
 
         `status` is `current` through the expiry date and `expired` after it.
         """
-        records = certificates_of_centre(request_session(), centre_id, learner_id=query.get("learner"), by=current_principal())
+        records = certificates_of_centre(request_session(), centre_id, learner_id=query.get("learner"), by=caller())
         return {"items": records}
 
 
@@ -132,7 +133,7 @@ class CentreClaims(MethodView):
         identifier = form.pop("identifier")
         session = request_session()
         claim = submit_claim(
-            session, _settings(), centre_id, Submission(identifier, form, filename, data), by=current_principal()
+            session, _settings(), centre_id, Submission(identifier, form, filename, data), by=caller()
         )
         session.commit()
         return claim
@@ -143,7 +144,7 @@ class CentreClaims(MethodView):
     def get(self, query: dict[str, Any], centre_id: int) -> dict[str, list[CertificateClaim]]:
         """The centre's claims (filter by `status`: claimed, verified, rejected), oldest first."""
         status = ClaimStatus(query["status"]) if "status" in query else None
-        return {"items": centre_claims(request_session(), centre_id, status=status, by=current_principal())}
+        return {"items": centre_claims(request_session(), centre_id, status=status, by=caller())}
 
 
 @imports_blp.route("/<int:import_id>")
@@ -153,7 +154,7 @@ class ImportResource(MethodView):
     @imports_blp.response(200, schemas.ImportReportSchema)
     def get(self, query: dict[str, Any], import_id: int) -> dict[str, Any]:
         """An import's status and progress (`rows_done` of `rows_total`), counts, and rejected rows (line, column, reason)."""
-        return import_report(request_session(), import_id, by=current_principal(), errors_limit=query["errors_limit"])
+        return import_report(request_session(), import_id, by=caller(), errors_limit=query["errors_limit"])
 
 
 @imports_blp.route("/<int:import_id>/errors.csv")
@@ -163,7 +164,7 @@ class ImportErrorsCsv(MethodView):
     def get(self, import_id: int) -> Response:
         """The rejected rows as CSV (line, column, reason), every cell safe to open in a spreadsheet."""
         session = request_session()
-        get_import(session, import_id, by=current_principal())
+        get_import(session, import_id, by=caller())
         errors = import_errors(session, import_id, limit=1_000_000)
         body = to_csv(("line", "column", "reason"), ((error.line, error.column, error.reason) for error in errors))
         return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'})
@@ -175,7 +176,7 @@ class ClaimResource(MethodView):
     @claims_blp.response(200, schemas.ClaimSchema)
     def get(self, claim_id: int) -> CertificateClaim:
         """A claim, with its evidence (file name, size, SHA-256) and decision."""
-        return get_claim(request_session(), claim_id, by=current_principal())
+        return get_claim(request_session(), claim_id, by=caller())
 
 
 @claims_blp.route("/<int:claim_id>/file")
@@ -184,7 +185,7 @@ class ClaimFile(MethodView):
     @claims_blp.response(200, content_type="application/pdf")
     def get(self, claim_id: int) -> Response:
         """The PDF submitted with the claim."""
-        claim = get_claim(request_session(), claim_id, by=current_principal())
+        claim = get_claim(request_session(), claim_id, by=caller())
         return Response(claim.file_content, mimetype="application/pdf",
                         headers={"Content-Disposition": f'attachment; filename="claim-{claim.id}.pdf"'})
 
@@ -198,7 +199,7 @@ class ClaimVerification(MethodView):
     def post(self, data: dict[str, Any], claim_id: int) -> CertificateClaim:
         """Verify a claim (after checking it on Huawei's public verification page): it goes on record and counts."""
         session = request_session()
-        claim = verify_claim(session, _settings(), claim_id, by=current_principal(), reason=data["reason"])
+        claim = verify_claim(session, _settings(), claim_id, by=caller(), reason=data["reason"])
         session.commit()
         notify_normaliser(current_app)
         return claim
@@ -212,6 +213,6 @@ class ClaimRejection(MethodView):
     def post(self, data: dict[str, Any], claim_id: int) -> CertificateClaim:
         """Reject a claim, saying why; it never counts."""
         session = request_session()
-        claim = reject_claim(session, claim_id, by=current_principal(), reason=data["reason"])
+        claim = reject_claim(session, claim_id, by=caller(), reason=data["reason"])
         session.commit()
         return claim
