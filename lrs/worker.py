@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from rq import Worker
 
-from lrs.queue import QUEUE_NAME, job_queue
+from lrs.queue import QUEUE_NAME, connect
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class AppWorker(Worker):
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
     """Work the Elimu queue until stopped (or until it is empty, with ``burst``)."""
-    connection = job_queue(app).connection
+    connection = connect(app.extensions["elimu.settings"], for_worker=True)
     worker = AppWorker([QUEUE_NAME], connection=connection)
     worker.flask_app = app
     logger.info("worker listening on queue %s", QUEUE_NAME)
