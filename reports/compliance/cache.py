@@ -66,14 +66,15 @@ def data_version(session: Session) -> int:
     return session.scalar(select(FeedClock.last_seq).where(FeedClock.name == CLOCK)) or 0
 
 
-def report_key(session: Session, kind: str, programme: Programme, now: datetime) -> tuple[Hashable, ...]:
+def report_key(session: Session, kind: str, programme: Programme | None, now: datetime) -> tuple[Hashable, ...]:
     """What a cached report depends on, besides the records: the programme, the institutions, the day."""
     institutions = session.execute(select(func.count(), func.max(Institution.updated_at))).one()
-    return (kind, programme.id, programme.updated_at, tuple(institutions), now.date())
+    about = (programme.id, programme.updated_at) if programme is not None else (None, None)
+    return (kind, *about, tuple(institutions), now.date())
 
 
-def cached(session: Session, kind: str, programme: Programme, now: datetime, compute: Callable[[], T]) -> T:
-    """``compute()``'s result for this programme, from this process's cache when the data allows."""
+def cached(session: Session, kind: str, programme: Programme | None, now: datetime, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for this programme (or for all records), from this process's cache when the data allows."""
     cache: ReportCache = current_app.extensions.setdefault(EXTENSION, ReportCache())
     return cache.get(report_key(session, kind, programme, now), data_version(session), compute)
 

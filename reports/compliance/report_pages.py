@@ -21,6 +21,7 @@ from lrs.web.layout import NavLink, add_nav_link, html_errors
 from reports.catalogue.review import unmapped_activities
 from reports.compliance import charts, tables
 from reports.compliance.activity import centre_activity
+from reports.compliance.cache import cached
 from reports.compliance.export import csv_response, download_name
 from reports.compliance.integrity import integrity_signals
 from reports.compliance.performers import outstanding_performers
@@ -57,7 +58,8 @@ def _page(template: str, **values: Any) -> str:
 def centres() -> str | Response:
     """What each centre delivered."""
     chosen = _chosen_programme()
-    rows = centre_activity(request_session(), programme=chosen)
+    session = request_session()
+    rows = cached(session, "centres:None", chosen, utcnow(), lambda: centre_activity(session, programme=chosen))
     if request.args.get("format") == "csv":
         return csv_response(tables.centres_table(rows), download_name("centre-activity", chosen.slug if chosen else "", utcnow().date().isoformat()))
     return _page("compliance/centres.html", chosen=chosen, rows=rows, chart=charts.centre_chart(rows) if rows else None,
@@ -69,7 +71,8 @@ def centres() -> str | Response:
 def performers() -> str | Response:
     """The best performers of each cohort."""
     chosen = _chosen_programme()
-    rows = outstanding_performers(request_session(), programme=chosen, per_cohort=10)
+    session = request_session()
+    rows = cached(session, "performers:10:1", chosen, utcnow(), lambda: outstanding_performers(session, programme=chosen, per_cohort=10))
     if request.args.get("format") == "csv":
         return csv_response(tables.performers_table(rows), download_name("performers", chosen.slug if chosen else "", utcnow().date().isoformat()))
     cohorts: dict[str | None, list[Any]] = {}
@@ -83,7 +86,8 @@ def performers() -> str | Response:
 def integrity() -> str | Response:
     """Records worth a second look."""
     chosen = _chosen_programme()
-    rows = integrity_signals(request_session(), programme=chosen)
+    session = request_session()
+    rows = cached(session, "integrity:page", chosen, utcnow(), lambda: integrity_signals(session, programme=chosen))
     if request.args.get("format") == "csv":
         return csv_response(tables.integrity_table(rows), download_name("integrity-signals", chosen.slug if chosen else "", utcnow().date().isoformat()))
     return _page("compliance/integrity.html", chosen=chosen, rows=rows)

@@ -14,7 +14,7 @@ from lrs.auth.http import require_role
 from lrs.db import request_session, utcnow
 from reports.compliance import charts, schemas, tables
 from reports.compliance.activity import centre_activity
-from reports.compliance.cache import breakdown_of, officers_of, summary_of
+from reports.compliance.cache import breakdown_of, cached, officers_of, summary_of
 from reports.compliance.export import csv_response, download_name, svg_response
 from reports.compliance.institutions import institution_compliance
 from reports.compliance.integrity import integrity_signals
@@ -134,7 +134,9 @@ class CentresReport(MethodView):
     @blp.alt_response(200, success=True, **SVG)
     def get(self, query: dict[str, Any]) -> Any:
         """Centre activity: learners, enrolments, completions, pass rate, average score and hours delivered."""
-        rows = centre_activity(request_session(), programme=_programme(query["programme"]), since=query["since"])
+        session, programme = request_session(), _programme(query["programme"])
+        rows = cached(session, f"centres:{query['since']}", programme, utcnow(),
+                      lambda: centre_activity(session, programme=programme, since=query["since"]))
         return _answer(query, {"items": rows}, "centre-activity", lambda: tables.centres_table(rows),
                        lambda: charts.centre_chart(rows))
 
@@ -147,8 +149,9 @@ class PerformersReport(MethodView):
     @blp.alt_response(200, success=True, **CSV)
     def get(self, query: dict[str, Any]) -> Any:
         """Outstanding performers: per cohort, the best average score over completed courses (ties: more credits)."""
-        rows = outstanding_performers(request_session(), programme=_programme(query["programme"]),
-                                      per_cohort=query["per_cohort"], min_courses=query["min_courses"])
+        session, programme = request_session(), _programme(query["programme"])
+        rows = cached(session, f"performers:{query['per_cohort']}:{query['min_courses']}", programme, utcnow(), lambda: outstanding_performers(
+            session, programme=programme, per_cohort=query["per_cohort"], min_courses=query["min_courses"]))
         return _answer(query, {"items": rows}, "performers", lambda: tables.performers_table(rows))
 
 
@@ -160,7 +163,9 @@ class IntegrityReport(MethodView):
     @blp.alt_response(200, success=True, **CSV)
     def get(self, query: dict[str, Any]) -> Any:
         """Records worth a second look: completions implausibly fast for the notional hours, and many attempts."""
-        rows = integrity_signals(request_session(), programme=_programme(query["programme"]), fast_fraction=query["fast_fraction"],
-                                 many_attempts=query["many_attempts"], limit=query["limit"])
+        session, programme = request_session(), _programme(query["programme"])
+        kind = f"integrity:{query['fast_fraction']}:{query['many_attempts']}:{query['limit']}"
+        rows = cached(session, kind, programme, utcnow(), lambda: integrity_signals(
+            session, programme=programme, fast_fraction=query["fast_fraction"], many_attempts=query["many_attempts"], limit=query["limit"]))
         return _answer(query, {"items": rows}, "integrity-signals", lambda: tables.integrity_table(rows))
 
