@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from lrs.db import utcnow
 from lrs.errors import BadRequest, Conflict, NotFound
 from lrs.settings import Settings
-from reports.catalogue.models import Course
 from reports.credentials import clr, proof, status
 from reports.credentials.did import did_for, verification_method_id
 from reports.credentials.keys import load_keyring
@@ -52,7 +51,7 @@ def issue_transcript_credential(
     if not clr.credited_lines(transcript):
         raise Conflict(f"learner {transcript['learner']['id']} has no transcript lines to certify yet")
     keyring = load_keyring(settings)
-    snapshot = with_catalogue(session, transcript)
+    snapshot = copy.deepcopy(transcript)  # the row keeps what was signed, whatever happens to the caller's dict
     row = IssuedCredential(learner_id=snapshot["learner"]["id"], snapshot=snapshot, issued_by_client_id=issued_by)
     session.add(row)
     session.flush()  # the row id is the credential's status list index
@@ -75,20 +74,6 @@ def issue_transcript_credential(
     row.verification_method = method
     logger.info("issued credential %s (index %s, %s lines) for learner %s", row.public_id, row.id, len(members), row.learner_id)
     return row
-
-
-def with_catalogue(session: Session, transcript: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``transcript`` whose courses also say their framework, achievement type and track."""
-    snapshot = copy.deepcopy(transcript)
-    codes = {line["course"]["code"] for line in snapshot.get("lines") or []}
-    courses = {course.code: course for course in session.scalars(select(Course).where(Course.code.in_(codes)))}
-    for line in snapshot.get("lines") or []:
-        course = courses.get(line["course"]["code"])
-        if course is not None:
-            line["course"].setdefault("framework", course.framework)
-            line["course"].setdefault("achievement_type", course.achievement_type)
-            line["course"].setdefault("track", course.track)
-    return snapshot
 
 
 def get_issued_credential(session: Session, public_id: uuid.UUID | str) -> IssuedCredential:

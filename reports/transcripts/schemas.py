@@ -15,9 +15,12 @@ FORMATS = ("json", "csv", "pdf")
 class TranscriptCourseSchema(ma.Schema):
     code = ma.fields.String()
     title = ma.fields.String()
+    framework = ma.fields.String(metadata={"description": "KNQF, RQF, ..."})
     level = ma.fields.Integer()
     hours = ma.fields.Float()
     credits = ma.fields.Float()
+    track = ma.fields.String()
+    achievement_type = ma.fields.String()
 
 
 class TranscriptCentreSchema(ma.Schema):

@@ -86,9 +86,12 @@ def _line(record: LearningRecord, course: Course, centre: Centre | None, now: da
         "course": {
             "code": course.code,
             "title": course.title,
+            "framework": course.framework,
             "level": course.level,
             "hours": course.hours,
             "credits": course.credits,
+            "track": course.track,
+            "achievement_type": course.achievement_type,
         },
         "centre": {"id": centre.id, "slug": centre.slug, "name": centre.name} if centre else None,
         "outcome": current_status(record.status, record.expires_at, now),

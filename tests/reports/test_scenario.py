@@ -155,8 +155,9 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
     lines = {line["course"]["code"]: line for line in transcript["lines"]}
     assert list(lines) == ["KSG-DL101", "ICTA-CS201", "HCIA-AI"]  # by completion date; the voided AI course is gone
     digital = lines["KSG-DL101"]
-    assert digital["course"] == {"code": "KSG-DL101", "title": "Digital Literacy for Public Servants", "level": 5,
-                                 "hours": 40.0, "credits": 4.0}
+    assert digital["course"] == {"code": "KSG-DL101", "title": "Digital Literacy for Public Servants", "framework": "KNQF",
+                                 "level": 5, "hours": 40.0, "credits": 4.0, "track": "Digital leadership",
+                                 "achievement_type": "Course"}
     assert digital["outcome"] == "passed"  # passed on site B beats failed on site A
     assert digital["score_percent"] == 78.0  # the best score, from raw/min/max (not scaled)
     assert digital["completed_at"] == "2026-03-10T11:30:00.000Z"  # earliest date of the best outcome
