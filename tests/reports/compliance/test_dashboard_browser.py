@@ -95,7 +95,7 @@ def test_sign_in_overview_drill_down_and_export(browser: Any, live_server: LiveS
 
     page.get_by_role("link", name="Open Health digital skills").click()
     page.wait_for_url(f"{live_server.url}/programmes/{world.programmes['any_of']}")
-    assert page.get_by_role("heading", name="Health digital skills", level=1).is_visible()
+    sync_api.expect(page.get_by_role("heading", name="Health digital skills", level=1)).to_be_visible()
     assert "1 of the 8 target had completed" in (page.locator("svg[role=img] desc").first.text_content() or "")
     page.get_by_text("Show the chart's data as a table").first.click()
     assert page.locator("details.chart-data table").first.is_visible()
@@ -104,7 +104,8 @@ def test_sign_in_overview_drill_down_and_export(browser: Any, live_server: LiveS
     shoot(page, f"{screen}-2-programme")
 
     page.get_by_role("table").filter(has_text="most urgent first").get_by_role("link", name=HEALTH).click()
-    assert page.get_by_role("heading", name=HEALTH, level=1).is_visible()
+    page.wait_for_url(f"{live_server.url}/programmes/{world.programmes['any_of']}/institutions/Ministry%20of%20Health")
+    sync_api.expect(page.get_by_role("heading", name=HEALTH, level=1)).to_be_visible()
     officers = page.locator("table.officers tbody tr")
     assert [officers.nth(i).locator("th").inner_text() for i in range(officers.count())] == ["Officer H2", "Officer H3", "Officer H4"]
     assert page.get_by_text("6 of the 10 officers on the HR roster are not registered").is_visible()
@@ -129,7 +130,7 @@ def test_keyboard_reaches_the_content_first(browser: Any, live_server: LiveServe
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
     # Every report page answers, and its form controls have labels.
     for path in ("/programmes", "/reports/centres", "/reports/performers", "/reports/integrity", "/institutions", "/operations"):
         page.goto(f"{live_server.url}{path}")
