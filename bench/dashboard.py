@@ -43,7 +43,7 @@ from lrs.centres.service import Application, apply_for_centre, decide
 from lrs.db import session_scope
 from lrs.migrations import upgrade_schema
 from lrs.outbox import forget, pending_seqs
-from lrs.people.service import save_administrator
+from lrs.people.service import save_person
 from lrs.settings import Settings
 from lrs.xapi.statements.store import store_statements
 from reports.catalogue.service import NewCourse, add_mapping, create_course
@@ -131,7 +131,7 @@ def seed(app: Any, learners: int, per_learner: int) -> None:
             add_mapping(session, course, centre.id, f"{SITE}/course/{code}", is_prefix=False)
         for name in INSTITUTIONS:
             create_institution(session, InstitutionSpec(name, "KE", head_count=int(learners / len(INSTITUTIONS) * 1.05)))
-        save_administrator(session, EMAIL, PASSWORD)
+        save_person(session, EMAIL, PASSWORD)
         issue_credential(session, name="bench reader", scopes=["all/read"], role="registrar")
         if issued is None:
             raise RuntimeError("approving the bench centre issued no credential")

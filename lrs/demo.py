@@ -26,7 +26,7 @@ from lrs.centres.audit import Actor
 from lrs.centres.service import Application, apply_for_centre, decide
 from lrs.db import utcnow
 from lrs.outbox import forget, pending_seqs
-from lrs.people.service import save_administrator
+from lrs.people.service import save_person
 from lrs.xapi.ownership import check_statement_ownership
 from lrs.xapi.statements.store import store_statements
 from lrs.xapi.validation import validate_statements
@@ -115,7 +115,7 @@ class DemoCredential(IssuedCredential):
 
 def seed_demo(session: Session, *, base_url: str) -> DemoCredential:
     """Create the demo administrator and an xAPI credential; on first run, the whole demo deployment."""
-    save_administrator(session, ADMIN_EMAIL, ADMIN_PASSWORD)
+    save_person(session, ADMIN_EMAIL, ADMIN_PASSWORD)
     issued = issue_credential(session, name="Elimu demo", scopes=["all"], role="admin")
     if session.scalar(select(Programme.id).where(Programme.slug == DEMO_MARK)) is None:
         _Seeder(session, base_url, utcnow().date()).run()

@@ -36,6 +36,9 @@ def normalise_email(email: str) -> str:
     return email
 
 
+PAGE_ROLES = ("admin", "registrar")
+
+
 def hash_password(password: str) -> str:
     """A scrypt hash of an acceptable password.
 
@@ -49,20 +52,30 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def save_administrator(session: Session, email: str, password: str) -> tuple[Person, bool]:
-    """Create the administrator, or set a new password if the address exists; says whether it was created."""
+def save_person(session: Session, email: str, password: str, *, role: str | None = None) -> tuple[Person, bool]:
+    """Create a person who signs in, or set a new password (and role, if given) when the address exists.
+
+    ``role`` is ``admin`` (the ministry: every page) or ``registrar`` (programme, report and verification
+    pages, none of the decisions); a new person without one is an administrator. Says whether it was created.
+
+    Raises:
+        BadRequest: an unknown role, or an unacceptable password.
+    """
+    if role is not None and role not in PAGE_ROLES:
+        raise BadRequest(f"unknown role {role!r}; expected one of {', '.join(PAGE_ROLES)}")
     email = normalise_email(email)
     password_hash = hash_password(password)
     person = session.scalars(select(Person).where(Person.email == email)).one_or_none()
     created = person is None
     if person is None:
-        person = Person(email=email, password_hash=password_hash, role="admin")
+        person = Person(email=email, password_hash=password_hash, role=role or "admin")
         session.add(person)
     else:
         person.password_hash = password_hash
         person.is_active = True
+        person.role = role or person.role
     session.flush()
-    logger.info("administrator %s %s", person.id, "created" if created else "updated")
+    logger.info("person %s (%s) %s", person.id, person.role, "created" if created else "updated")
     return person, created
 
 

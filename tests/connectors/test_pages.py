@@ -11,7 +11,7 @@ import requests
 from flask import Flask
 
 from lrs.db import session_scope
-from lrs.people.service import save_administrator
+from lrs.people.service import save_person
 from tests.conftest import LiveServer
 from tests.connectors.fake_moodle import FakeMoodle, running_moodle
 from tests.connectors.helpers import Academy, admin, api, approved_centre, create_learner, run_worker
@@ -41,7 +41,7 @@ class Browser:
 @pytest.fixture
 def browser(app: Flask, live_server: LiveServer) -> Browser:
     with app.app_context(), session_scope(app) as session:
-        save_administrator(session, EMAIL, PASSWORD)
+        save_person(session, EMAIL, PASSWORD)
     signed_in = Browser(live_server)
     signed_in.get("/login")
     assert signed_in.post("/login", {"email": EMAIL, "password": PASSWORD}).url.endswith("/dashboard")

@@ -10,7 +10,7 @@ import requests
 from flask import Flask
 
 from lrs.db import session_scope
-from lrs.people.service import save_administrator
+from lrs.people.service import save_person
 from tests.conftest import LiveServer
 from tests.lrs.centres.conftest import admin, api, fresh_rate_limits  # noqa: F401 - shared fixtures
 
@@ -21,7 +21,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def administrator(app: Flask) -> str:
     with app.app_context(), session_scope(app) as session:
-        save_administrator(session, EMAIL, PASSWORD)
+        save_person(session, EMAIL, PASSWORD)
     return EMAIL
 
 

@@ -92,10 +92,10 @@ def test_sign_out_needs_a_post_with_token(signed_in: Browser) -> None:
 
 
 def test_password_change_ends_existing_sessions(signed_in: Browser, app: Flask) -> None:
-    from lrs.people.service import save_administrator
+    from lrs.people.service import save_person
 
     with app.app_context(), session_scope(app) as session:
-        save_administrator(session, EMAIL, "a brand new passphrase")
+        save_person(session, EMAIL, "a brand new passphrase")
     assert signed_in.get("/dashboard").status_code == 302
 
 

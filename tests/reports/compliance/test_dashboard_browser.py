@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 
 from lrs.db import session_scope
-from lrs.people.service import save_administrator
+from lrs.people.service import save_person
 from tests.conftest import LiveServer
 
 from .scenario import HEALTH, World, build_world
@@ -47,7 +47,7 @@ def browser() -> Iterator[Any]:
 def world(app: Flask) -> World:
     world = build_world(app)
     with app.app_context(), session_scope(app) as session:
-        save_administrator(session, EMAIL, PASSWORD)
+        save_person(session, EMAIL, PASSWORD)
     return world
 
 
