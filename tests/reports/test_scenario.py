@@ -2,11 +2,9 @@
 vendor certificate — one transcript with exactly the right lines, hours, credits and outcomes, which
 a full rebuild reproduces.
 
-Everything enters as statements POSTed to the live server's /xapi in the shapes Moodle's log store
-plugin sends. The Huawei HCIA certificate arrives as the statement issue 4's roster import will
-produce (an ``achieved`` statement with certificate number, expiry and proctoring extensions, from
-the Huawei centre's credential), with the Huawei account linked to the learner as the roster's UPN
-match will do; when the roster import lands, this part should upload the roster instead.
+The Moodle records enter as statements POSTed to the live server's /xapi in the shapes Moodle's log
+store plugin sends; the Huawei HCIA certificate arrives as a row of the academy's roster upload, imported
+by a real worker, which also links the officer's Huawei account by her UPN.
 """
 
 from __future__ import annotations
@@ -23,8 +21,9 @@ from sqlalchemy import select
 
 from lrs.db import session_scope
 from reports.normalise.models import LearningRecord
-from reports.normalise.vocabulary import CERTIFICATE_NUMBER, EXPIRES_AT, PROCTORED
 from tests.conftest import Credential, LiveServer, make_credential
+from tests.connectors.helpers import run_worker, statements_of
+from tests.connectors.roster_files import row, to_csv
 from tests.reports import moodle
 from tests.reports.helpers import make_centre, post_statements, wait_normalised
 
@@ -32,21 +31,6 @@ KSG = "https://elearning.ksg.ac.ke"
 ICTA = "https://lms.icta.go.ke"
 HUAWEI = "https://e.huawei.com/en/talent"
 OFFICER = "Wanjiru Kamau"
-
-
-def hcia_certificate(at: str) -> dict[str, Any]:
-    """What the Huawei roster import turns a certificate row into."""
-    return {
-        "actor": {"name": OFFICER, "account": {"homePage": HUAWEI, "name": "wkamau@ict.go.ke"}},
-        "verb": {"id": "https://w3id.org/xapi/tla/verbs/achieved", "display": {"en": "Achieved"}},
-        "object": {"id": f"{HUAWEI}/certification/HCIA-AI",
-                   "definition": {"name": {"en": "HCIA-AI V3.5"},
-                                  "type": "https://xapi.edlm/profiles/edlm-lms/concepts/activity-types/certificate"}},
-        "result": {"score": {"raw": 870, "min": 0, "max": 1000}, "success": True, "completion": True,
-                   "extensions": {CERTIFICATE_NUMBER: "HCIA-AI-2026-004211", EXPIRES_AT: "2029-05-20T00:00:00Z",
-                                  PROCTORED: True}},
-        "timestamp": at,
-    }
 
 
 def records(app: Flask) -> list[dict[str, Any]]:
@@ -95,7 +79,7 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
         ("KSG-DL101", {"centre": "icta", "activity_iri": f"{ICTA}/mod/quiz/view.php?id=88"}),
         ("ICTA-CS201", {"centre": "icta", "activity_iri": f"{ICTA}/mod/scorm/view.php?id=55"}),
         ("KSG-AI100", {"centre": "ksg", "activity_iri": f"{KSG}/course/view.php?id=20"}),
-        ("HCIA-AI", {"centre": str(huawei.id), "activity_prefix": f"{HUAWEI}/certification/HCIA-AI"}),
+        ("HCIA-AI", {"centre": str(huawei.id), "activity_prefix": f"{HUAWEI}/huawei-talent/certifications/HCIA-AI"}),
     ]
     for code, mapping in mappings:
         response = call("POST", f"/courses/{code}/mappings", json=mapping)
@@ -127,7 +111,16 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
         moodle.scorm_status(ICTA, "1187", OFFICER, 9, 55, "passed", "2026-04-02T14:00:01Z"),
     ]
     site_b_ids = post_statements(live_server, icta.credential, site_b)
-    hcia_id = post_statements(live_server, huawei.credential, [hcia_certificate("2026-05-20T09:00:00Z")])[0]
+    # The Huawei academy uploads its roster: the row names the officer by UPN and her Huawei account.
+    roster = to_csv([row("HCIA-AI-2026-004211", huawei_account="wkamau@ict.go.ke", exam_date="2026-05-13",
+                         issue_date="2026-05-20", expiry_date="2029-05-20", score="870", pass_mark="600")])
+    upload = call("POST", f"/centres/{huawei.id}/rosters", huawei.credential,
+                  files={"file": ("roster.csv", roster, "text/csv")})
+    assert upload.status_code == 202, upload.text
+    run_worker(environment)
+    report = call("GET", f"/imports/{upload.json()['id']}", huawei.credential).json()
+    assert (report["status"], report["rows_ok"], report["rows_failed"]) == ("succeeded", 1, 0), report
+    hcia_ids = {statement["id"] for statement in statements_of(live_server, huawei.credential)}
     wait_normalised(app, environment)
 
     # Site B's and Huawei's accounts are not linked yet: they wait in the review queue, counted.
@@ -135,18 +128,18 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
     waiting = {item["ifi"]: item for item in queue}
     assert waiting[f"account:{ICTA}|1187"]["statement_count"] == 5
     assert waiting[f"account:{ICTA}|1187"]["agent"]["name"] == OFFICER
-    assert waiting[f"account:{HUAWEI}|wkamau@ict.go.ke"]["statement_count"] == 1
+    assert f"account:{HUAWEI}|wkamau@ict.go.ke" not in waiting  # the roster matched her by UPN
     unmapped = {item["activity_iri"]: item for item in call("GET", "/review/activities").json()["items"]}
     assert unmapped[f"{KSG}/course/view.php?id=99"]["statement_count"] == 2  # the replay is a second statement
     assert unmapped[f"{KSG}/course/view.php?id=99"]["centre"]["slug"] == "ksg"
 
     before = call("GET", f"/learners/{learner_id}/transcript", registrar).json()
-    assert [line["course"]["code"] for line in before["lines"]] == ["KSG-DL101"]
-    assert before["lines"][0]["outcome"] == "failed"
+    assert [(line["course"]["code"], line["outcome"]) for line in before["lines"]] == [
+        ("KSG-DL101", "failed"), ("HCIA-AI", "certified")]
 
-    # The administrator links both accounts: their history is normalised again.
-    for agent in ({"account": {"homePage": ICTA, "name": "1187"}}, hcia_certificate("")["actor"]):
-        assert call("POST", f"/learners/{learner_id}/identities", json={"agent": agent}).status_code == 201
+    # The administrator links the site B account: its history is normalised again.
+    agent = {"account": {"homePage": ICTA, "name": "1187"}}
+    assert call("POST", f"/learners/{learner_id}/identities", json={"agent": agent}).status_code == 201
     assert call("GET", "/review/identities").json()["items"] == []
 
     transcript = call("GET", f"/learners/{learner_id}/transcript", registrar).json()
@@ -171,9 +164,9 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
     hcia = lines["HCIA-AI"]
     assert hcia["outcome"] == "certified"
     assert hcia["certificate_number"] == "HCIA-AI-2026-004211"
-    assert hcia["expires_at"] == "2029-05-20T00:00:00.000Z"
+    assert hcia["expires_at"] == "2029-05-21T00:00:00.000Z"  # valid through its expiry date, 2029-05-20
     assert hcia["score_percent"] == 87.0
-    assert hcia["evidence"] == [hcia_id]
+    assert set(hcia["evidence"]) == hcia_ids and len(hcia_ids) == 2  # the exam passed, the certificate achieved
     assert "certificate_number" not in digital
     assert transcript["totals"] == {
         "hours": 160.0,
@@ -194,6 +187,6 @@ def test_one_officer_two_moodle_sites_and_a_vendor_certificate(
     rebuilt = subprocess.run([sys.executable, "-m", "lrs.cli", "normalise", "--rebuild"],  # noqa: S603
                              env={**os.environ, **environment}, check=True, capture_output=True, text=True)
     summary = json.loads(rebuilt.stdout)
-    assert summary["records_changed"] == 0 and summary["statements"] == 17
+    assert summary["records_changed"] == 0 and summary["statements"] == 18
     assert records(app) == snapshot
     assert call("GET", f"/learners/{learner_id}/transcript", registrar).json() == transcript
