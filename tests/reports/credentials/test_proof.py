@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,14 +11,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from reports.credentials import proof
 from reports.credentials.multikey import b58decode, b58encode, private_key_from_multikey, public_key_from_multikey
+from tests.reports.credentials.w3c_vectors import VECTORS
 
-VECTORS = Path(__file__).parent / "fixtures" / "vc-di-eddsa"
 EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
 
 
 def vector(name: str) -> Any:
-    text = (VECTORS / name).read_text()
-    return json.loads(text) if name.endswith(".json") else text
+    return copy.deepcopy(VECTORS[name])
 
 
 @pytest.fixture
