@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from lrs import api, db, errors, health, queue
 from lrs.logs import configure_logging
 from lrs.settings import Settings
+
+
+class DatabaseInt(IntegerConverter):
+    """``<int:...>`` path parts no larger than a database id can be; a larger one matches no route (404)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -14,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     configure_logging(settings)
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseInt
     app.extensions["elimu.settings"] = settings
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     for extension in (db, queue, errors, health):
@@ -48,7 +60,8 @@ def web_blueprints() -> list:
     from lrs.centres import pages as centre_pages
     from lrs.web import views as web
     from reports import pages as report_pages
-    from reports.compliance import pages as programme_pages, report_pages as compliance_report_pages
+    from reports.compliance import pages as programme_pages
+    from reports.compliance import report_pages as compliance_report_pages
     from reports.credentials import pages as credential_pages
 
     return [web.bp, centre_pages.bp, credential_pages.bp, report_pages.bp, programme_pages.bp, compliance_report_pages.bp, connector_pages.bp]

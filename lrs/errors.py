@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,14 @@ def init_app(app: Flask) -> None:
         code = (error.name or "error").lower().replace(" ", "_")
         headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
         return _answer(status, code, error.description or error.name, headers)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def handle_value_out_of_range(error: Exception) -> Response:
+        # A number or text the database cannot hold (an id past 64 bits, a string past its column):
+        # the client's input, not our fault. The request's session is rolled back when it closes.
+        logger.warning("refused a value the database cannot hold", exc_info=True)
+        return _answer(400, "value_out_of_range", "a value in the request is too large for this field")
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response:
