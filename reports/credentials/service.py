@@ -194,6 +194,24 @@ def verification_url(base_url: str, public_id: uuid.UUID) -> str:
     return f"{base_url}/verify/{public_id}"
 
 
+def current_verification(session: Session, base_url: str, learner_id: int, transcript: dict[str, Any]) -> PdfVerification | None:
+    """The QR code and address for a PDF of ``transcript``, when the learner's newest valid credential states it.
+
+    A transcript that changed since its last credential gets none: the QR code would vouch for other lines.
+    """
+    row = session.scalars(
+        select(IssuedCredential)
+        .where(IssuedCredential.learner_id == learner_id, IssuedCredential.is_revoked.is_(False),
+               IssuedCredential.is_suspended.is_(False))
+        .order_by(IssuedCredential.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.snapshot != transcript:
+        return None
+    url = verification_url(base_url, row.public_id)
+    return PdfVerification(url, verification_qr_png(url))
+
+
 def issued_transcript_pdf(row: IssuedCredential, base_url: str) -> bytes:
     """The transcript as issued, rendered by the transcripts package with this credential's QR code."""
     url = verification_url(base_url, row.public_id)

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from lrs.api import api_blueprint
 from lrs.auth.http import require_role
 from lrs.db import request_session, utcnow
+from reports.credentials.service import current_verification
 from reports.transcripts import schemas
 from reports.transcripts.pdf import render_pdf
 from reports.transcripts.registrar import feed_page, payroll_rows
@@ -34,12 +35,16 @@ class LearnerTranscript(MethodView):
 
         JSON by default; CSV or PDF by `?format=` or the `Accept` header.
         """
-        transcript = transcript_for(request_session(), learner_id)
+        session = request_session()
+        transcript = transcript_for(session, learner_id)
         chosen = query.get("format") or MEDIA_TYPES[request.accept_mimetypes.best_match(MEDIA_TYPES, "application/json")]
         if chosen == "csv":
             return _download(transcript_csv(transcript).encode(), "text/csv; charset=utf-8", f"transcript-{learner_id}.csv")
         if chosen == "pdf":
-            return _download(render_pdf(transcript, generated_at=utcnow()), "application/pdf", f"transcript-{learner_id}.pdf")
+            base_url = current_app.extensions["elimu.settings"].base_url
+            verification = current_verification(session, base_url, learner_id, transcript)
+            pdf = render_pdf(transcript, generated_at=utcnow(), verification=verification)
+            return _download(pdf, "application/pdf", f"transcript-{learner_id}.pdf")
         return transcript
 
 
