@@ -1,4 +1,4 @@
-"""Bulk inserts: one round trip per table per batch, the shape the statement write path needs.
+"""Bulk inserts and updates: one round trip per table per batch, the shape the write paths need.
 
 On PostgreSQL each column travels as one array parameter and ``unnest`` turns them back into rows,
 so a 50-statement batch costs a handful of statements however many index rows it carries. SQLite is
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Column, Table, insert
+from sqlalchemy import JSON, Column, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 Rows = Sequence[dict[str, Any]]
@@ -51,8 +51,44 @@ def bulk_insert_all(session: Session, batches: Sequence[tuple[Table, Rows]]) -> 
             cursor.execute(*_unnest_insert(connection.dialect, table, rows, ()))
 
 
+def bulk_update(session: Session, table: Table, rows: Rows, *, key: str = "id") -> None:
+    """Update rows (dicts with the same keys, ``key`` among them) found by their ``key`` column."""
+    if not rows:
+        return
+    connection = session.connection()
+    names = [name for name in rows[0] if name != key]
+    if connection.dialect.name != "postgresql":
+        statement = update(table).where(table.c[key] == bindparam("match_key"))
+        connection.execute(statement, [{**{name: row[name] for name in names}, "match_key": row[key]} for row in rows])
+        return
+    arrays, selected, params = _unnest_columns(connection.dialect, table, rows, [key, *names])
+    assignments = ", ".join(f"{name} = u.{expression}" for name, expression in zip(names, selected[1:], strict=True))
+    aliases = ", ".join(f"c{position}" for position in range(len(selected)))
+    # Table and column names come from our own metadata; every value travels as a parameter.
+    sql = (
+        f"UPDATE {table.name} SET {assignments} "  # noqa: S608
+        f"FROM unnest({', '.join(arrays)}) AS u({aliases}) WHERE {table.name}.{key} = u.c0"
+    )
+    with connection.connection.driver_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[Column[Any]]) -> tuple[str, list[Any]]:
     names = list(rows[0])
+    arrays, selected, params = _unnest_columns(dialect, table, rows, names)
+    aliases = ", ".join(f"c{position}" for position in range(len(names)))
+    # Table and column names come from our own metadata; every value travels as a parameter.
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
+        f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) AS u({aliases})"
+    )
+    if returning:
+        sql += " RETURNING " + ", ".join(column.name for column in returning)
+    return sql, params
+
+
+def _unnest_columns(dialect: Any, table: Table, rows: Rows, names: Sequence[str]) -> tuple[list[str], list[str], list[list[Any]]]:
+    """For each column: its array parameter, the expression reading its element (``cN``), and its values."""
     arrays: list[str] = []
     selected: list[str] = []
     params: list[list[Any]] = []
@@ -66,15 +102,7 @@ def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[C
         selected.append(f"c{position}::{column_type}" if is_json else f"c{position}")
         values = [row[name] for row in rows]
         params.append([_json_text(v) for v in values] if is_json else values)
-    aliases = ", ".join(f"c{position}" for position in range(len(names)))
-    # Table and column names come from our own metadata; every value travels as a parameter.
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608
-        f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) AS u({aliases})"
-    )
-    if returning:
-        sql += " RETURNING " + ", ".join(column.name for column in returning)
-    return sql, params
+    return arrays, selected, params
 
 
 def _array_element(column_type: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lrs.db import Base, BigId
 from lrs.queue import job_queue
+from lrs.sets import is_member
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def pending_seqs(session: Session, limit: int) -> list[int]:
 def forget(session: Session, seqs: Sequence[int]) -> None:
     """Remove seqs the normaliser has folded in."""
     if seqs:
-        session.execute(delete(OutboxEntry).where(OutboxEntry.statement_seq.in_(seqs)))
+        session.execute(delete(OutboxEntry).where(is_member(session, OutboxEntry.statement_seq, seqs, "bigint")))
 
 
 def pending_count(session: Session) -> int:

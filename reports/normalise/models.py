@@ -30,6 +30,8 @@ class StatementFact(Base):
     __table_args__ = (
         Index("ix_statement_facts_learner_course", "learner_id", "course_id"),
         Index("ix_statement_facts_centre_activity", "centre_id", "activity_iri"),
+        # Equality lookups only (is this event already on record?): a hash index stays small.
+        Index("ix_statement_facts_fingerprint", "fingerprint", postgresql_using="hash"),
     )
 
     statement_seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
@@ -77,6 +79,8 @@ class LearningRecord(Base):
     certificate_number: Mapped[str | None] = mapped_column(String(200))
     expires_at: Mapped[datetime | None]
     updated_at: Mapped[UTCDateTime] = mapped_column(default=utcnow)
+    # policy.FoldState as JSON: what extending the record needs; None means "refold from statement_facts".
+    fold_state: Mapped[list[Any] | None] = mapped_column(JSON)
 
     def content(self) -> dict[str, Any]:
         """Everything the record says, without its bookkeeping (id, update time): what a rebuild must reproduce."""

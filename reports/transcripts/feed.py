@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from lrs.bulk import bulk_insert
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import BadRequest
-from reports.normalise.sets import is_member
+from lrs.sets import is_member
 from reports.transcripts.models import FeedClock, TranscriptChange
 
 CLOCK = "transcripts"
