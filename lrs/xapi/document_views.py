@@ -110,7 +110,8 @@ def _document_request(resource: DocumentResource) -> Response:
         session.commit()
         return no_content()
 
-    assert doc_id is not None
+    if doc_id is None:  # unreachable: PUT and POST require the id parameter (``single_required``)
+        raise BadRequest(f"{resource.id_param}: required")
     content = request.get_data(cache=False)
     content_type = request.headers.get("Content-Type") or "application/octet-stream"
     if method == "PUT":

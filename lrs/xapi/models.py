@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lrs.db import BigId, Base, JSONDoc, JSONDocType, UTCDateTime
+from lrs.db import Base, BigId, JSONDoc, JSONDocType, UTCDateTime
 
 IRI = String(2048)
 

@@ -7,7 +7,6 @@ import json
 
 import pytest
 import requests
-
 from flask import Flask
 
 from tests.conftest import Credential, LiveServer, make_credential

@@ -137,7 +137,7 @@ def test_accepts_x5c_with_matching_thumbprints(key, certificate):
     der = certificate.public_bytes(serialization.Encoding.DER)
     header = {
         "x5c": x5c_of(certificate),
-        "x5t": b64url(hashlib.sha1(der).digest()),
+        "x5t": b64url(hashlib.sha1(der).digest()),  # noqa: S324 - the JWS x5t header is defined as SHA-1
         "x5t#S256": b64url(hashlib.sha256(der).digest()),
     }
     statement = base_statement()
