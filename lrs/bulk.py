@@ -37,18 +37,47 @@ def bulk_insert(
         return [tuple(row) for row in cursor.fetchall()] if returning else []
 
 
-def bulk_insert_all(session: Session, batches: Sequence[tuple[Table, Rows]]) -> None:
-    """Insert into several tables at once: on PostgreSQL one pipelined round trip for all of them."""
-    batches = [(table, rows) for table, rows in batches if rows]
+def bulk_insert_family(
+    session: Session, parent: Table, rows: Rows, *, key: str, generated: str, children: Sequence[tuple[Table, str, Rows]]
+) -> dict[Any, Any]:
+    """Insert parent rows and the rows that hang off them; returns each parent's ``key`` -> ``generated`` value.
+
+    A child row names its parent by ``key``; it is stored with the parent's generated value in the
+    child's column given beside its table. On PostgreSQL the whole family is one statement (data-modifying
+    CTEs joined on the key), so a batch costs one round trip whatever it carries.
+    """
+    if not rows:
+        return {}
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        for table, rows in batches:
-            bulk_insert(session, table, rows)
-        return
-    driver = connection.connection.driver_connection
-    with driver.pipeline(), driver.cursor() as cursor:
-        for table, rows in batches:
-            cursor.execute(*_unnest_insert(connection.dialect, table, rows, ()))
+        generated_of = dict(bulk_insert(session, parent, rows, returning=(parent.c[key], parent.c[generated])))
+        for table, column, child_rows in children:
+            if child_rows:
+                renamed = [{**{n: v for n, v in row.items() if n != key}, column: generated_of[row[key]]} for row in child_rows]
+                bulk_insert(session, table, renamed)
+        return generated_of
+    parent_sql, params = _unnest_insert(connection.dialect, parent, rows, (parent.c[key], parent.c[generated]))
+    ctes = [f"parent AS ({parent_sql})"]
+    for position, (table, column, child_rows) in enumerate(children):
+        if not child_rows:
+            continue
+        names = list(child_rows[0])
+        columns = [parent.c[key] if name == key else table.c[name] for name in names]
+        arrays, selected, values = _unnest_columns(connection.dialect, columns, child_rows, names)
+        aliases = ", ".join(f"c{n}" for n in range(len(names)))
+        stored = [column if name == key else name for name in names]
+        picked = [f"parent.{generated}" if name == key else expression for name, expression in zip(names, selected, strict=True)]
+        # Table and column names come from our own metadata; every value travels as a parameter.
+        ctes.append(
+            f"child{position} AS (INSERT INTO {table.name} ({', '.join(stored)}) "  # noqa: S608
+            f"SELECT {', '.join(picked)} FROM unnest({', '.join(arrays)}) AS u({aliases}) "
+            f"JOIN parent ON parent.{key} = u.c{names.index(key)})"
+        )
+        params += values
+    sql = f"WITH {', '.join(ctes)} SELECT {key}, {generated} FROM parent"  # noqa: S608
+    with connection.connection.driver_connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def bulk_update(session: Session, table: Table, rows: Rows, *, key: str = "id") -> None:
@@ -61,7 +90,7 @@ def bulk_update(session: Session, table: Table, rows: Rows, *, key: str = "id") 
         statement = update(table).where(table.c[key] == bindparam("match_key"))
         connection.execute(statement, [{**{name: row[name] for name in names}, "match_key": row[key]} for row in rows])
         return
-    arrays, selected, params = _unnest_columns(connection.dialect, table, rows, [key, *names])
+    arrays, selected, params = _unnest_columns(connection.dialect, [table.c[n] for n in (key, *names)], rows, [key, *names])
     assignments = ", ".join(f"{name} = u.{expression}" for name, expression in zip(names, selected[1:], strict=True))
     aliases = ", ".join(f"c{position}" for position in range(len(selected)))
     # Table and column names come from our own metadata; every value travels as a parameter.
@@ -75,7 +104,7 @@ def bulk_update(session: Session, table: Table, rows: Rows, *, key: str = "id") 
 
 def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[Column[Any]]) -> tuple[str, list[Any]]:
     names = list(rows[0])
-    arrays, selected, params = _unnest_columns(dialect, table, rows, names)
+    arrays, selected, params = _unnest_columns(dialect, [table.c[name] for name in names], rows, names)
     aliases = ", ".join(f"c{position}" for position in range(len(names)))
     # Table and column names come from our own metadata; every value travels as a parameter.
     sql = (
@@ -87,13 +116,15 @@ def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[C
     return sql, params
 
 
-def _unnest_columns(dialect: Any, table: Table, rows: Rows, names: Sequence[str]) -> tuple[list[str], list[str], list[list[Any]]]:
-    """For each column: its array parameter, the expression reading its element (``cN``), and its values."""
+def _unnest_columns(
+    dialect: Any, columns: Sequence[Column[Any]], rows: Rows, names: Sequence[str]
+) -> tuple[list[str], list[str], list[list[Any]]]:
+    """For each of ``names`` (typed as ``columns``): its array parameter, the expression reading its
+    element (``cN``), and its values."""
     arrays: list[str] = []
     selected: list[str] = []
     params: list[list[Any]] = []
-    for position, name in enumerate(names):
-        column = table.c[name]
+    for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         column_type = column.type.compile(dialect=dialect)
         is_json = isinstance(column.type, JSON) or column_type in ("JSONB", "JSON")
         # %b sends each array in psycopg's binary format, skipping the per-element quoting of the text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from flask import Flask
 from sqlalchemy import Table, delete, func, select
@@ -36,9 +36,9 @@ class OutboxEntry(Base):
     statement_seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
 
 
-def outbox_rows(seqs: Sequence[int]) -> tuple[Table, list[dict[str, int]]]:
-    """The outbox rows for new statements; the store inserts them with the statements' own index rows."""
-    return cast(Table, OutboxEntry.__table__), [{"statement_seq": seq} for seq in seqs]
+def outbox_rows(statements: Sequence[dict[str, Any]]) -> tuple[Table, str, Sequence[dict[str, Any]]]:
+    """The outbox rows for new statements, as children of their statement rows (``bulk_insert_family``)."""
+    return cast(Table, OutboxEntry.__table__), "statement_seq", statements
 
 
 def pending_seqs(session: Session, limit: int) -> list[int]:

@@ -98,12 +98,15 @@ def authenticate(session: Session, key: str, secret: str, *, base_url: str) -> P
         Unauthorised: unknown key, wrong secret or revoked credential.
         Forbidden: the credential's centre may not act (pending, suspended, revoked).
     """
-    client = session.scalars(select(Client).where(Client.key == key)).one_or_none()
-    if client is None or not hmac.compare_digest(client.secret_hash, hash_secret(secret)):
+    # One round trip for the credential and its centre: every xAPI request starts here.
+    found = session.execute(
+        select(Client, Centre).outerjoin(Centre, Centre.id == Client.centre_id).where(Client.key == key)
+    ).one_or_none()
+    if found is None or not hmac.compare_digest(found[0].secret_hash, hash_secret(secret)):
         raise Unauthorised("unknown key or wrong secret", headers=_challenge())
+    client, centre = found
     if not client.is_active:
         raise Unauthorised("this credential has been revoked", headers=_challenge())
-    centre = session.get(Centre, client.centre_id) if client.centre_id is not None else None
     return Principal(
         client_id=client.id,
         key=client.key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from lrs.db import dialect_insert, utcnow
@@ -39,18 +39,28 @@ def merge_definition(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[st
     return merged
 
 
-def record_definitions(session: Session, statements: Iterable[dict[str, Any]]) -> None:
-    """Fold the definitions these statements carry into the canonical ones, writing only what changed."""
+def definitions_in(statements: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The definitions these statements carry, merged per activity in statement order."""
     incoming: dict[str, dict[str, Any]] = {}
     for statement in statements:
         for activity in activities_in(statement):
             definition = activity.get("definition")
             if definition:
                 incoming[activity["id"]] = merge_definition(incoming.get(activity["id"]), definition)
-    if not incoming:
-        return
-    rows = session.execute(select(Activity.iri, Activity.definition).where(Activity.iri.in_(incoming)))
-    known = {row.iri: row.definition for row in rows}
+    return incoming
+
+
+def known_definitions(iris: Iterable[str]) -> Select[tuple[Any, Any, str]]:
+    """The query for the stored definitions of these activities, shaped ``(NULL, definition, iri)`` so that
+    the statement store can ask it in the same round trip as its own lookups (a UNION ALL)."""
+    return select(null(), Activity.definition, Activity.iri).where(Activity.iri.in_(list(iris)))
+
+
+def record_definitions(session: Session, incoming: dict[str, dict[str, Any]], known: dict[str, Any]) -> None:
+    """Fold incoming definitions (``definitions_in``) into the canonical ones, writing only what changed.
+
+    ``known`` holds the stored definition of every incoming activity that has one.
+    """
     now = utcnow()
     # Sorted, so that concurrent batches lock shared activity rows in the same order (no deadlocks).
     for iri, definition in sorted(incoming.items()):

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import null, select, union_all, update
+from sqlalchemy import String, cast, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
-from lrs.bulk import bulk_insert, bulk_insert_all
+from lrs.bulk import bulk_insert_family
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import InvalidStatement, StatementConflict
 from lrs.outbox import outbox_rows
-from lrs.xapi.activities import record_definitions
+from lrs.xapi.activities import definitions_in, known_definitions, record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
 from lrs.xapi.ownership import check_voiding_ownership, same_centre
@@ -58,7 +58,7 @@ def store_statements(
     now = utcnow()
     statements = [with_context_activity_lists(statement) for statement in statements]
     ids = [_id_of(statement) for statement in statements]
-    existing, voided_on_arrival = _existing(session, ids, principal)
+    existing, voided_on_arrival, known = _existing(session, ids, principal, definitions_in(statements))
     fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for statement_id, statement in zip(ids, statements, strict=True):
         stored = existing.get(statement_id)
@@ -72,7 +72,7 @@ def store_statements(
     check_voiding_ownership(session, principal, _voiding_targets(body for _, body in fresh))
     seqs = _insert(session, fresh, now, principal, voided_on_arrival)
     _void_targets(session, [body for _, body in fresh], principal)
-    record_definitions(session, (body for _, body in fresh))
+    record_definitions(session, definitions_in(body for _, body in fresh), known)
     if attachments:
         _store_attachment_contents(session, attachments, _declared_content_types(statements))
     return StoredBatch(ids=[str(statement_id) for statement_id in ids], new_seqs=seqs)
@@ -98,25 +98,30 @@ def _id_of(statement: dict[str, Any]) -> uuid.UUID:
 
 
 def _existing(
-    session: Session, ids: list[uuid.UUID], principal: Principal
-) -> tuple[dict[uuid.UUID, dict[str, Any]], set[uuid.UUID]]:
-    """The statements already stored under these ids, and the ids a stored voiding statement already targets.
+    session: Session, ids: list[uuid.UUID], principal: Principal, definitions: dict[str, Any]
+) -> tuple[dict[uuid.UUID, dict[str, Any]], set[uuid.UUID], dict[str, Any]]:
+    """The statements already stored under these ids, the ids a stored voiding statement already targets,
+    and the stored definitions of the activities the batch defines: all from one round trip.
 
     A voiding statement may arrive before its target; the target is then stored voided, provided the
-    voiding statement came from the target's own centre. Both answers come from one round trip.
+    voiding statement came from the target's own centre.
     """
-    stored = select(Statement.id, Statement.body).where(Statement.id.in_(ids))
-    targeted = select(Statement.object_statement_id, null()).where(
+    stored = select(Statement.id, Statement.body, cast(null(), String)).where(Statement.id.in_(ids))
+    targeted = select(Statement.object_statement_id, null(), null()).where(
         Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(ids), same_centre(Statement, principal)
     )
+    lookups = [stored, targeted, known_definitions(definitions)] if definitions else [stored, targeted]
     existing: dict[uuid.UUID, dict[str, Any]] = {}
     voided: set[uuid.UUID] = set()
-    for statement_id, body in session.execute(union_all(stored, targeted)):
-        if body is None:
+    known: dict[str, Any] = {}
+    for statement_id, body, iri in session.execute(union_all(*lookups)):
+        if iri is not None:
+            known[iri] = body
+        elif body is None:
             voided.add(statement_id)
         else:
             existing[statement_id] = body
-    return existing, voided
+    return existing, voided, known
 
 
 def _with_lrs_properties(
@@ -171,20 +176,19 @@ def _insert(
         }
         for statement_id, body in fresh
     ]
-    inserted = bulk_insert(session, Statement.__table__, rows, returning=(Statement.id, Statement.seq))
-    seq_of = dict(inserted)
-    seqs = [seq_of[statement_id] for statement_id, _ in fresh]
     agent_rows: list[dict[str, Any]] = []
     activity_rows: list[dict[str, Any]] = []
-    for seq, (_, body) in zip(seqs, fresh, strict=True):
+    for statement_id, body in fresh:
         index = index_statement(body)
-        agent_rows.extend({"statement_seq": seq, "ifi": ifi, "is_direct": d} for ifi, d in index.agents)
-        activity_rows.extend({"statement_seq": seq, "iri": iri, "is_direct": d} for iri, d in index.activities)
-    bulk_insert_all(
-        session,
-        [(StatementAgent.__table__, agent_rows), (StatementActivity.__table__, activity_rows), outbox_rows(seqs)],
+        agent_rows.extend({"id": statement_id, "ifi": ifi, "is_direct": d} for ifi, d in index.agents)
+        activity_rows.extend({"id": statement_id, "iri": iri, "is_direct": d} for iri, d in index.activities)
+    seq_of = bulk_insert_family(
+        session, Statement.__table__, rows, key="id", generated="seq",
+        children=[(StatementAgent.__table__, "statement_seq", agent_rows),
+                  (StatementActivity.__table__, "statement_seq", activity_rows),
+                  outbox_rows([{"id": statement_id} for statement_id, _ in fresh])],
     )
-    return seqs
+    return [seq_of[statement_id] for statement_id, _ in fresh]
 
 
 def _voiding_targets(bodies: Iterable[dict[str, Any]]) -> set[uuid.UUID]:
