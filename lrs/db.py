@@ -6,6 +6,7 @@ Sessions belong to the edge (a request, a job, a CLI command): services receive 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, Uuid, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -91,14 +92,43 @@ def build_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         settings.database_url,
         pool_size=10,
         max_overflow=20,
-        pool_pre_ping=True,
         json_serializer=_orjson_text,
         json_deserializer=orjson.loads,
     )
+    _ping_connections_back_from_idle(engine)
+    return engine
+
+
+# A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_connections_back_from_idle(engine: Engine) -> None:
+    """Ping a pooled connection only when it has sat idle, instead of before every checkout.
+
+    A database restart during a quiet spell is what leaves dead connections in the pool, and those
+    are pinged and replaced. Under load connections come back within milliseconds and a ping per
+    request would be one more round trip on every xAPI call; if the database goes away mid-load, a
+    request on a dead connection fails once (503), and the pool replaces every connection it holds.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("a pooled connection did not answer its ping") from error
 
 
 def _orjson_text(value: Any) -> str:

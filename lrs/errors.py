@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
-from sqlalchemy.exc import DataError
+from flask import Flask, Response, g, jsonify
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,17 @@ def init_app(app: Flask) -> None:
         # the client's input, not our fault. The request's session is rolled back when it closes.
         logger.warning("refused a value the database cannot hold", exc_info=True)
         return _answer(400, "value_out_of_range", "a value in the request is too large for this field")
+
+    @app.errorhandler(OperationalError)
+    def handle_database_error(error: OperationalError) -> Response:
+        if not error.connection_invalidated:
+            return handle_unexpected(error)
+        logger.warning("the database connection was lost; the pool reconnects", exc_info=True)
+        session = g.get("elimu_session")
+        if session is not None:  # later hooks of this request (response headers) may still query
+            session.rollback()
+        return _answer(503, "database_unavailable", "the database is unavailable; retry shortly",
+                       {"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response:
