@@ -7,7 +7,8 @@ and a catalogue of courses mapped to a Moodle site, then stores ``learners x sta
 statements shaped like Moodle's log store plugin's (enrolments, page views, quiz attempts with scores,
 course completions, some replays), interleaved across learners the way a busy site sends them, through
 the real write path (``store_statements``, which fills the outbox). It then measures:
-  1. incremental normalisation: draining the outbox in the normaliser's own batches (statements/s);
+  1. incremental normalisation: draining the outbox in the normaliser's own batches (statements/s, and as
+     a ratio to the in-process store rate of the same run; compare with ``bench.ingest`` for HTTP);
   2. a full rebuild (``elimu normalise --rebuild``'s code path): seconds, and whether it reproduced
      every record exactly.
 Figures are printed; record them in bench/RESULTS.md with the date.
@@ -69,8 +70,10 @@ def main() -> None:
     started = time.perf_counter()
     counts = drain(app)
     elapsed = time.perf_counter() - started
+    rate = counts["statements"] / elapsed
     print(f"incremental: {counts['statements']:,} statements normalised in {elapsed:.1f} s = "
-          f"{counts['statements'] / elapsed:,.0f} statements/s; {counts['records_changed']:,} record writes")
+          f"{rate:,.0f} statements/s ({rate / (total / loaded):.2f}x the store rate above); "
+          f"{counts['records_changed']:,} record writes")
     before = snapshot(app)
 
     started = time.perf_counter()
