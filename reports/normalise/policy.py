@@ -157,7 +157,7 @@ def extend(content: dict[str, Any], state: FoldState, facts: list[FactView], cou
     status, deciding, centre = content["status"], state.deciding, content["source_centre_id"]
     score, duration, proctored = content["score_percent"], content["duration_seconds"], content["is_proctored"]
     attempts = content["attempts"]
-    for fact in sorted(kept, key=lambda fact: fact.statement_seq):  # seq order: sums add up as in fold
+    for fact in fresh.values():  # in seq order, so sums add up as in fold
         if _RANK[fact.status] > _RANK[status] or (fact.status == status and _key(fact) < deciding):
             status, deciding, centre = fact.status, _key(fact), fact.centre_id
         if fact.is_outcome and fact.score_percent is not None:

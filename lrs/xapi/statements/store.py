@@ -58,7 +58,8 @@ def store_statements(
     now = utcnow()
     statements = [with_context_activity_lists(statement) for statement in statements]
     ids = [_id_of(statement) for statement in statements]
-    existing, voided_on_arrival, known = _existing(session, ids, principal, definitions_in(statements))
+    incoming = definitions_in(statements)
+    existing, voided_on_arrival, known = _existing(session, ids, principal, incoming)
     fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for statement_id, statement in zip(ids, statements, strict=True):
         stored = existing.get(statement_id)
@@ -72,7 +73,9 @@ def store_statements(
     check_voiding_ownership(session, principal, _voiding_targets(body for _, body in fresh))
     seqs = _insert(session, fresh, now, principal, voided_on_arrival)
     _void_targets(session, [body for _, body in fresh], principal)
-    record_definitions(session, definitions_in(body for _, body in fresh), known)
+    if len(fresh) < len(statements):  # re-sent statements must not write their (older) definitions again
+        incoming = definitions_in(body for _, body in fresh)
+    record_definitions(session, incoming, known)
     if attachments:
         _store_attachment_contents(session, attachments, _declared_content_types(statements))
     return StoredBatch(ids=[str(statement_id) for statement_id in ids], new_seqs=seqs)
