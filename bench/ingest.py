@@ -29,6 +29,7 @@ from typing import Any
 import psycopg
 import requests
 
+from bench.http import KeepAliveClient
 from bench.workload import moodle_statement
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -149,20 +150,21 @@ def _client(url: str, auth: tuple[str, str], requests_to_send: int, batch: int, 
     """One client process: build its payloads, wait for the others, then send them back to back."""
     rng = random.Random(seed)
     payloads = [json.dumps([moodle_statement(rng, 20_000, 50) for _ in range(batch)]) for _ in range(requests_to_send)]
-    session = requests.Session()
-    session.auth = auth
-    session.post(url, data=payloads[0], headers=HEADERS).raise_for_status()  # open the connection
+    client = KeepAliveClient(url, auth, HEADERS)
+    client.request("POST", body=payloads[0])  # open the connection
     barrier.wait()
     started = time.perf_counter()
     for payload in payloads[1:]:
-        session.post(url, data=payload, headers=HEADERS).raise_for_status()
+        client.request("POST", body=payload)
     results.put((started, time.perf_counter(), (len(payloads) - 1) * batch))
+    client.close()
 
 
 def post_load(url: str, auth: tuple[str, str], clients: int, *, total: int, batch: int) -> float:
     """Statements/s that ``clients`` concurrent processes achieve POSTing ``batch`` statements per request.
 
-    Payloads are built before the clock starts, so the figure is the server's, not the generator's.
+    Payloads are built before the clock starts and sent with a light client (``bench.http``), so the figure
+    is the server's, not the generator's.
     """
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(clients)
@@ -193,9 +195,7 @@ def analyse(database_url: str) -> int:
 
 def query_latencies(url: str, auth: tuple[str, str], count: int) -> dict[str, tuple[float, float]]:
     rng = random.Random(11)
-    session = requests.Session()
-    session.auth = auth
-    headers = {"X-Experience-API-Version": "1.0.3"}
+    client = KeepAliveClient(url, auth, {"X-Experience-API-Version": "1.0.3"})
 
     def agent() -> dict[str, str]:
         return {"agent": json.dumps({"account": {"homePage": "https://elearning.ksg.ac.ke", "name": str(1000 + rng.randrange(20_000))}})}
@@ -214,8 +214,7 @@ def query_latencies(url: str, auth: tuple[str, str], count: int) -> dict[str, tu
         timings = []
         for _ in range(count):
             started = time.perf_counter()
-            response = session.get(url, params=params(), headers=headers)
-            response.raise_for_status()
+            client.request("GET", params=params())
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
         results[name] = (statistics.median(timings), timings[int(len(timings) * 0.99) - 1])

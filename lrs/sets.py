@@ -3,6 +3,7 @@
 An ``IN (...)`` of 10,000 keys is 10,000 bind parameters: the query text alone costs more to build
 and parse than the lookup. On PostgreSQL the keys travel as one array (``= ANY(:keys)``, or
 ``IN (SELECT unnest(:a), unnest(:b))`` for pairs); SQLite, in-process, keeps the plain ``IN``.
+The SQL text is then the same for any number of keys, so PostgreSQL can keep it prepared.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Text, Uuid, any_, func, literal, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Integer, Text, Uuid, any_, bindparam, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -23,6 +24,14 @@ def is_member(session: Session, column: Any, keys: Sequence[Any], kind: str) -> 
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(list(keys), ARRAY(_ARRAY_TYPES[kind])))
     return column.in_(list(keys))
+
+
+def member_of(column: Any, name: str, kind: str, dialect: str) -> ColumnElement[bool]:
+    """``column IN :name`` for a statement built once and run many times: the keys are bound at execution
+    (``{name: keys}``), so the statement's compiled form and its cache key are computed only once."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(_ARRAY_TYPES[kind])))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def is_pair_member(session: Session, left: Any, right: Any, pairs: Sequence[tuple[int, int]]) -> ColumnElement[bool]:

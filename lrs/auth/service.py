@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lrs.auth.models import Client
@@ -91,6 +91,18 @@ def issue_credential(
     return IssuedCredential(client, secret)
 
 
+# Every xAPI request starts with this lookup: one round trip for the credential and its centre, built once
+# (a fresh ORM query costs more to construct and load than the database takes to answer it). The principal
+# holds detached copies; nothing writes through them.
+_CLIENT_KEYS = [column.key for column in Client.__table__.columns]
+_CENTRE_KEYS = [column.key for column in Centre.__table__.columns]
+_CREDENTIAL_QUERY = (
+    select(*Client.__table__.columns, *Centre.__table__.columns)
+    .select_from(Client.__table__.outerjoin(Centre.__table__, Centre.__table__.c.id == Client.__table__.c.centre_id))
+    .where(Client.__table__.c.key == bindparam("key"))
+)
+
+
 def authenticate(session: Session, key: str, secret: str, *, base_url: str) -> Principal:
     """The principal behind a key/secret pair.
 
@@ -98,13 +110,11 @@ def authenticate(session: Session, key: str, secret: str, *, base_url: str) -> P
         Unauthorised: unknown key, wrong secret or revoked credential.
         Forbidden: the credential's centre may not act (pending, suspended, revoked).
     """
-    # One round trip for the credential and its centre: every xAPI request starts here.
-    found = session.execute(
-        select(Client, Centre).outerjoin(Centre, Centre.id == Client.centre_id).where(Client.key == key)
-    ).one_or_none()
-    if found is None or not hmac.compare_digest(found[0].secret_hash, hash_secret(secret)):
+    found = session.connection().execute(_CREDENTIAL_QUERY, {"key": key}).one_or_none()
+    if found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret)):
         raise Unauthorised("unknown key or wrong secret", headers=_challenge())
-    client, centre = found
+    client = Client(**dict(zip(_CLIENT_KEYS, found[: len(_CLIENT_KEYS)], strict=True)))
+    centre = Centre(**dict(zip(_CENTRE_KEYS, found[len(_CLIENT_KEYS) :], strict=True))) if client.centre_id else None
     if not client.is_active:
         raise Unauthorised("this credential has been revoked", headers=_challenge())
     return Principal(

@@ -9,6 +9,7 @@ from sqlalchemy import Select, null, select
 from sqlalchemy.orm import Session
 
 from lrs.db import dialect_insert, utcnow
+from lrs.sets import member_of
 from lrs.xapi.models import Activity
 from lrs.xapi.statements.index import context_activities
 
@@ -50,10 +51,10 @@ def definitions_in(statements: Iterable[dict[str, Any]]) -> dict[str, dict[str, 
     return incoming
 
 
-def known_definitions(iris: Iterable[str]) -> Select[tuple[Any, Any, str]]:
-    """The query for the stored definitions of these activities, shaped ``(NULL, definition, iri)`` so that
-    the statement store can ask it in the same round trip as its own lookups (a UNION ALL)."""
-    return select(null(), Activity.definition, Activity.iri).where(Activity.iri.in_(list(iris)))
+def known_definitions(dialect: str) -> Select[tuple[Any, Any, str]]:
+    """The query for the stored definitions of the activities bound as ``iris``, shaped ``(NULL, definition, iri)``
+    so that the statement store can ask it in the same round trip as its own lookups (a UNION ALL)."""
+    return select(null(), Activity.definition, Activity.iri).where(member_of(Activity.iri, "iris", "text", dialect))
 
 
 def record_definitions(session: Session, incoming: dict[str, dict[str, Any]], known: dict[str, Any]) -> None:

@@ -59,7 +59,7 @@ def consistent_through(session: Session, in_flight: WritesInFlight) -> datetime:
     if oldest_here is not None:
         bounds.append(oldest_here)
     if session.get_bind().dialect.name == "postgresql":
-        database_now, oldest_writer = session.execute(_OLDEST_WRITER).one()
+        database_now, oldest_writer = session.connection().execute(_OLDEST_WRITER).one()
         if oldest_writer is not None:
             bounds.append(oldest_writer + (now - database_now))
     through = min(bounds)

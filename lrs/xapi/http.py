@@ -100,9 +100,9 @@ def _negotiate_and_authenticate() -> Response | None:
 @bp.after_request
 def _common_headers(response: Response) -> Response:
     response.headers[VERSION_HEADER] = g.get("xapi_version") or NEWEST
-    if request.endpoint == "xapi.get_statements" and request.method in ("GET", "HEAD"):
+    if request.endpoint == "xapi.get_statements" and request.method in ("GET", "HEAD") and CONSISTENT_THROUGH not in response.headers:
         # xAPI wants this header on every statement read, errors included.
-        response.headers.setdefault(CONSISTENT_THROUGH, format_timestamp(read_consistency(request_session())))
+        response.headers[CONSISTENT_THROUGH] = format_timestamp(read_consistency(request_session()))
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
     return response

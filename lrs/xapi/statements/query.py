@@ -6,12 +6,18 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Table, func, select
+from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
 from lrs.xapi.models import Statement, StatementActivity, StatementAgent
 from lrs.xapi.statements.params import SingleStatementQuery, StatementQuery
+
+# Core tables, not ORM entities: these reads run on every GET and the ORM's per-query work (entity
+# adaptation, result loading) cost more than PostgreSQL takes to answer them.
+STATEMENTS: Table = Statement.__table__  # type: ignore[assignment]
+AGENTS: Table = StatementAgent.__table__  # type: ignore[assignment]
+ACTIVITIES: Table = StatementActivity.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -23,11 +29,11 @@ class StatementPage:
 def get_statement(session: Session, query: SingleStatementQuery, principal: Principal) -> dict[str, Any] | None:
     """The statement with this id, if the principal may see it and it is (or is not) voided as asked."""
     statement = (
-        select(Statement.body)
-        .where(Statement.id == query.statement_id, Statement.is_voided.is_(query.voided))
-        .where(*_visibility(Statement, principal))
+        select(STATEMENTS.c.body)
+        .where(STATEMENTS.c.id == query.statement_id, STATEMENTS.c.is_voided.is_(query.voided))
+        .where(*_visibility(STATEMENTS, principal))
     )
-    return session.scalar(statement)
+    return session.connection().execute(statement).scalar()
 
 
 def find_statements(session: Session, query: StatementQuery, principal: Principal) -> StatementPage:
@@ -36,33 +42,35 @@ def find_statements(session: Session, query: StatementQuery, principal: Principa
     A statement that targets another (StatementRef) matches when its target does; those are found by a
     second query over the few statements that target anything, so each query stays an index scan.
     """
+    connection = session.connection()
+    statements = STATEMENTS.c
     ceiling = query.ceiling_seq
     if ceiling is None:
-        ceiling = session.scalar(select(func.max(Statement.seq))) or 0
-    bounds = [Statement.is_voided.is_(False), Statement.seq <= ceiling, *_visibility(Statement, principal)]
+        ceiling = connection.execute(select(func.max(statements.seq))).scalar() or 0
+    bounds = [statements.is_voided.is_(False), statements.seq <= ceiling, *_visibility(STATEMENTS, principal)]
     if query.after_seq is not None:
-        bounds.append(Statement.seq > query.after_seq if query.ascending else Statement.seq < query.after_seq)
+        bounds.append(statements.seq > query.after_seq if query.ascending else statements.seq < query.after_seq)
     if query.since is not None:
-        bounds.append(Statement.stored > query.since)
+        bounds.append(statements.stored > query.since)
     if query.until is not None:
-        bounds.append(Statement.stored <= query.until)
-    order = Statement.seq.asc() if query.ascending else Statement.seq.desc()
+        bounds.append(statements.stored <= query.until)
+    order = statements.seq.asc() if query.ascending else statements.seq.desc()
     wanted = query.limit + 1
 
-    own = _filters(Statement, query)
-    page = select(Statement.seq, Statement.body).where(*bounds, *own).order_by(order).limit(wanted)
-    rows = list(session.execute(page))
+    own = _filters(STATEMENTS, query)
+    page = select(statements.seq, statements.body).where(*bounds, *own).order_by(order).limit(wanted)
+    rows = list(connection.execute(page))
     if own:
-        target = aliased(Statement)
+        target = STATEMENTS.alias("target")
         via_target = (
-            select(Statement.seq, Statement.body)
-            .where(*bounds, Statement.object_statement_id.is_not(None))
-            .where(Statement.object_statement_id.in_(select(target.id).where(*_filters(target, query))))
+            select(statements.seq, statements.body)
+            .where(*bounds, statements.object_statement_id.is_not(None))
+            .where(statements.object_statement_id.in_(select(target.c.id).where(*_filters(target, query))))
             .order_by(order)
             .limit(wanted)
         )
         by_seq = {row.seq: row for row in rows}
-        by_seq.update((row.seq, row) for row in session.execute(via_target))
+        by_seq.update((row.seq, row) for row in connection.execute(via_target))
         rows = sorted(by_seq.values(), key=lambda row: row.seq, reverse=not query.ascending)[:wanted]
 
     has_more = len(rows) > query.limit
@@ -74,27 +82,27 @@ def find_statements(session: Session, query: StatementQuery, principal: Principa
 def _filters(table: Any, query: StatementQuery) -> list[Any]:
     conditions = []
     if query.verb is not None:
-        conditions.append(table.verb_iri == query.verb)
+        conditions.append(table.c.verb_iri == query.verb)
     if query.registration is not None:
-        conditions.append(table.registration == query.registration)
+        conditions.append(table.c.registration == query.registration)
     if query.agent is not None:
-        agents = select(StatementAgent.statement_seq).where(StatementAgent.ifi == query.agent)
+        agents = select(AGENTS.c.statement_seq).where(AGENTS.c.ifi == query.agent)
         if not query.related_agents:
-            agents = agents.where(StatementAgent.is_direct.is_(True))
-        conditions.append(table.seq.in_(agents))
+            agents = agents.where(AGENTS.c.is_direct.is_(True))
+        conditions.append(table.c.seq.in_(agents))
     if query.activity is not None:
-        activities = select(StatementActivity.statement_seq).where(StatementActivity.iri == query.activity)
+        activities = select(ACTIVITIES.c.statement_seq).where(ACTIVITIES.c.iri == query.activity)
         if not query.related_activities:
-            activities = activities.where(StatementActivity.is_direct.is_(True))
-        conditions.append(table.seq.in_(activities))
+            activities = activities.where(ACTIVITIES.c.is_direct.is_(True))
+        conditions.append(table.c.seq.in_(activities))
     return conditions
 
 
 def _visibility(table: Any, principal: Principal) -> list[Any]:
     if principal.centre is not None and principal.role not in ("admin", "registrar"):
-        return [table.centre_id == principal.centre.id]
+        return [table.c.centre_id == principal.centre.id]
     if principal.reads_only_own:
-        return [table.client_id == principal.client_id]
+        return [table.c.client_id == principal.client_id]
     return []
 
 

@@ -5,13 +5,14 @@ One call stores a whole batch or nothing; the caller's transaction makes that so
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, null, select, union_all, update
+from sqlalchemy import CompoundSelect, Integer, String, bindparam, cast, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
@@ -19,6 +20,7 @@ from lrs.bulk import bulk_insert_family
 from lrs.db import dialect_insert, utcnow
 from lrs.errors import InvalidStatement, StatementConflict
 from lrs.outbox import outbox_rows
+from lrs.sets import member_of
 from lrs.xapi.activities import definitions_in, known_definitions, record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
@@ -109,15 +111,13 @@ def _existing(
     A voiding statement may arrive before its target; the target is then stored voided, provided the
     voiding statement came from the target's own centre.
     """
-    stored = select(Statement.id, Statement.body, cast(null(), String)).where(Statement.id.in_(ids))
-    targeted = select(Statement.object_statement_id, null(), null()).where(
-        Statement.verb_iri == VOIDED, Statement.object_statement_id.in_(ids), same_centre(Statement, principal)
-    )
-    lookups = [stored, targeted, known_definitions(definitions)] if definitions else [stored, targeted]
+    connection = session.connection()
+    query = _lookup_query(connection.dialect.name, bool(definitions))
+    centre_id = principal.centre.id if principal.centre is not None else None
     existing: dict[uuid.UUID, dict[str, Any]] = {}
     voided: set[uuid.UUID] = set()
     known: dict[str, Any] = {}
-    for statement_id, body, iri in session.execute(union_all(*lookups)):
+    for statement_id, body, iri in connection.execute(query, {"ids": ids, "centre_id": centre_id, "iris": list(definitions)}):
         if iri is not None:
             known[iri] = body
         elif body is None:
@@ -125,6 +125,18 @@ def _existing(
         else:
             existing[statement_id] = body
     return existing, voided, known
+
+
+@functools.cache
+def _lookup_query(dialect: str, with_definitions: bool) -> CompoundSelect:
+    """``_existing``'s query, built once per dialect: every write asks it."""
+    stored = select(Statement.id, Statement.body, cast(null(), String)).where(member_of(Statement.id, "ids", "uuid", dialect))
+    targeted = select(Statement.object_statement_id, null(), null()).where(
+        Statement.verb_iri == VOIDED,
+        member_of(Statement.object_statement_id, "ids", "uuid", dialect),
+        Statement.centre_id.is_not_distinct_from(bindparam("centre_id", type_=Integer())),
+    )
+    return union_all(stored, targeted, known_definitions(dialect)) if with_definitions else union_all(stored, targeted)
 
 
 def _with_lrs_properties(
