@@ -100,6 +100,15 @@ def build_engine(settings: Settings) -> Engine:
         json_deserializer=orjson.loads,
     )
     _ping_connections_back_from_idle(engine)
+
+    @event.listens_for(engine, "connect")
+    def _arrays_in_binary(dbapi_connection: Any, _record: Any) -> None:
+        # Array parameters (``lrs.sets``) in psycopg's binary format: the text format quotes every
+        # element, which costs more than the lookup for a few thousand keys.
+        from psycopg.types.array import ListBinaryDumper
+
+        dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
+
     return engine
 
 
