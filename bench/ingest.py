@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import statistics
@@ -23,13 +22,14 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import requests
 
-from bench.http import KeepAliveClient
+from bench.http import KeepAliveClient, post_concurrently
 from bench.workload import moodle_statement
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -145,45 +145,17 @@ def raw_insert_ceiling(database_url: str) -> tuple[float, float]:
     return batched, single
 
 
-def _client(url: str, auth: tuple[str, str], requests_to_send: int, batch: int, seed: int,
-            barrier: Any, results: Any) -> None:
-    """One client process: build its payloads, wait for the others, then send them back to back."""
-    rng = random.Random(seed)
-    payloads = [json.dumps([moodle_statement(rng, 20_000, 50) for _ in range(batch)]) for _ in range(requests_to_send)]
-    client = KeepAliveClient(url, auth, HEADERS)
-    client.request("POST", body=payloads[0])  # open the connection
-    barrier.wait()
-    started = time.perf_counter()
-    for payload in payloads[1:]:
-        client.request("POST", body=payload)
-    results.put((started, time.perf_counter(), (len(payloads) - 1) * batch))
-    client.close()
-
-
 def post_load(url: str, auth: tuple[str, str], clients: int, *, total: int, batch: int) -> float:
-    """Statements/s that ``clients`` concurrent processes achieve POSTing ``batch`` statements per request.
-
-    Payloads are built before the clock starts and sent with a light client (``bench.http``), so the figure
-    is the server's, not the generator's.
-    """
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(clients)
-    results = context.Queue()
+    """Statements/s that ``clients`` concurrent processes achieve POSTing ``batch`` statements per request."""
     per_client = max(2, total // (clients * batch) + 1)
-    processes = [
-        context.Process(target=_client, args=(url, auth, per_client, batch, 1000 * batch + n, barrier, results))
-        for n in range(clients)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=1800) for _ in processes]
-    for process in processes:
-        process.join()
-        if process.exitcode != 0:
-            raise SystemExit("a benchmark client failed")
-    started = min(start for start, _, _ in outcomes)
-    finished = max(end for _, end, _ in outcomes)
-    return sum(sent for _, _, sent in outcomes) / (finished - started)
+
+    def builder(seed: int) -> Callable[[], list[list[dict[str, Any]]]]:
+        def build() -> list[list[dict[str, Any]]]:
+            rng = random.Random(seed)
+            return [[moodle_statement(rng, 20_000, 50) for _ in range(batch)] for _ in range(per_client)]
+        return build
+
+    return post_concurrently(url, auth, HEADERS, [builder(1000 * batch + n) for n in range(clients)])
 
 
 def analyse(database_url: str) -> int:

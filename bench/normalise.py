@@ -1,6 +1,6 @@
 """Benchmark of normalisation on PostgreSQL: incremental throughput and full rebuild time.
 
-Run: ``python -m bench.normalise [--learners 20000] [--statements-per-learner 50] [--courses 10]``
+Run: ``python -m bench.normalise [--learners 20000] [--statements-per-learner 50] [--courses 10] [--live]``
 
 It recreates a scratch PostgreSQL database, registers the learners (each with a linked Moodle account)
 and a catalogue of courses mapped to a Moodle site, then stores ``learners x statements-per-learner``
@@ -11,26 +11,41 @@ the real write path (``store_statements``, which fills the outbox). It then meas
      a ratio to the in-process store rate of the same run; compare with ``bench.ingest`` for HTTP);
   2. a full rebuild (``elimu normalise --rebuild``'s code path): seconds, and whether it reproduced
      every record exactly.
+With ``--live`` it instead starts ``elimu serve`` and ``elimu worker`` (PostgreSQL and the Redis server) and
+POSTs the same statements over HTTP, 50 per request from 4 clients, while the worker normalises: the
+ingest rate, the outbox backlog (peak, when the last POST returns, and how long it takes to empty) say
+whether normalisation keeps up with batched ingest. The rebuild then checks the records it built live.
 Figures are printed; record them in bench/RESULTS.md with the date.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import signal
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
+import redis
 from flask import Flask
 from sqlalchemy import Table, select
 
+from bench.http import post_concurrently
+from bench.ingest import HEADERS, start_server
 from lrs import create_app
 from lrs.auth.service import authenticate, issue_credential
 from lrs.bulk import bulk_insert
 from lrs.centres.models import Centre, CentreStatus
 from lrs.db import session_scope, utcnow
 from lrs.migrations import upgrade_schema
+from lrs.outbox import OutboxEntry
 from lrs.settings import Settings
 from lrs.xapi.statements.store import store_statements
 from reports.catalogue.models import Course, CourseMapping
@@ -40,6 +55,8 @@ from reports.normalise.models import LearningRecord
 
 SITE = "https://elearning.ksg.ac.ke"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+LIVE_REDIS_URL = "redis://127.0.0.1:6379/14"
+LIVE_CLIENTS = 4
 
 
 def main() -> None:
@@ -49,31 +66,37 @@ def main() -> None:
     parser.add_argument("--courses", type=int, default=10)
     parser.add_argument("--database", default="elimu_bench_normalise")
     parser.add_argument("--batch", type=int, default=500, help="statements per store transaction while loading")
+    parser.add_argument("--live", action="store_true",
+                        help="POST over HTTP (4 clients, 50 per request) while a real worker normalises")
+    parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
 
+    database_url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
         connection.execute(f'CREATE DATABASE "{args.database}"')
-    app = create_app(Settings.from_env({
-        "ELIMU_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{args.database}",
-        "ELIMU_DATA_DIR": f"/tmp/{args.database}", "ELIMU_LOG_LEVEL": "WARNING",
-    }))
+    environment = {"ELIMU_DATABASE_URL": database_url, "ELIMU_DATA_DIR": f"/tmp/{args.database}",
+                   "ELIMU_LOG_LEVEL": "WARNING", "ELIMU_REDIS_URL": LIVE_REDIS_URL}
+    app = create_app(Settings.from_env(environment))
     upgrade_schema(app)
     key, secret = seed(app, args.learners, args.courses)
 
-    total = args.learners * args.statements_per_learner
-    started = time.perf_counter()
-    load(app, key, secret, args, total)
-    loaded = time.perf_counter() - started
-    print(f"stored {total:,} statements in {loaded:.1f} s ({total / loaded:,.0f}/s through store_statements)")
+    if args.live:
+        live(args, {**os.environ, **environment}, (key, secret))
+    else:
+        total = args.learners * args.statements_per_learner
+        started = time.perf_counter()
+        load(app, key, secret, args)
+        loaded = time.perf_counter() - started
+        print(f"stored {total:,} statements in {loaded:.1f} s ({total / loaded:,.0f}/s through store_statements)")
 
-    started = time.perf_counter()
-    counts = drain(app)
-    elapsed = time.perf_counter() - started
-    rate = counts["statements"] / elapsed
-    print(f"incremental: {counts['statements']:,} statements normalised in {elapsed:.1f} s = "
-          f"{rate:,.0f} statements/s ({rate / (total / loaded):.2f}x the store rate above); "
-          f"{counts['records_changed']:,} record writes")
+        started = time.perf_counter()
+        counts = drain(app)
+        elapsed = time.perf_counter() - started
+        rate = counts["statements"] / elapsed
+        print(f"incremental: {counts['statements']:,} statements normalised in {elapsed:.1f} s = "
+              f"{rate:,.0f} statements/s ({rate / (total / loaded):.2f}x the store rate above); "
+              f"{counts['records_changed']:,} record writes")
     before = snapshot(app)
 
     started = time.perf_counter()
@@ -83,6 +106,71 @@ def main() -> None:
     print(f"rebuild: {summary.statements:,} statements, {summary.facts:,} facts, {len(before):,} records in "
           f"{elapsed:.1f} s ({summary.statements / elapsed:,.0f} statements/s); records changed: "
           f"{summary.records_changed}; identical: {identical}")
+
+
+def live(args: argparse.Namespace, env: dict[str, str], auth: tuple[str, str]) -> None:
+    """Ingest over HTTP while ``elimu worker`` drains the outbox; report whether normalisation keeps up.
+
+    Keeping up means the outbox backlog stays bounded while statements arrive and empties soon after the
+    last one, instead of growing with everything sent.
+    """
+    redis.Redis.from_url(LIVE_REDIS_URL).flushdb()  # no jobs left over from an earlier run
+    batches_by_client: list[list[list[dict[str, Any]]]] = [[] for _ in range(LIVE_CLIENTS)]
+    for position, batch in enumerate(batches(args, 50)):
+        batches_by_client[position % LIVE_CLIENTS].append(batch)
+    sent = sum(len(batch) for client in batches_by_client for batch in client)
+    server = start_server(env, args.port, None, None)
+    log = open(Path(env["ELIMU_DATA_DIR"]) / "worker.log", "wb")  # noqa: SIM115 - lives as long as the worker
+    worker = subprocess.Popen([sys.executable, "-m", "lrs.cli", "worker"], env=env, stdout=log,  # noqa: S603
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    backlog = BacklogSampler(env["ELIMU_DATABASE_URL"])
+    try:
+        backlog.start()
+        started = time.perf_counter()
+        rate = post_concurrently(f"http://127.0.0.1:{args.port}/xapi/statements", auth, HEADERS,
+                                 [lambda mine=mine: mine for mine in batches_by_client])
+        ingested = time.perf_counter()
+        at_end = backlog.latest()
+        while backlog.latest() > 0 and time.perf_counter() - ingested < 1800:
+            time.sleep(0.2)
+        drained = time.perf_counter()
+    finally:
+        backlog.stop()
+        server.terminate()
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and the job it forked; the drain job is idempotent
+        worker.wait(timeout=30)
+        server.wait(timeout=30)
+    print(f"live: {sent:,} statements POSTed (50 per request, {LIVE_CLIENTS} clients) at {rate:,.0f} statements/s "
+          f"while the worker normalised")
+    print(f"live: outbox backlog peak {backlog.peak:,}, {at_end:,} when the last POST returned, empty "
+          f"{drained - ingested:.1f} s later; normalised {sent / (drained - started):,.0f} statements/s end to end")
+
+
+class BacklogSampler(threading.Thread):
+    """Counts the outbox every half second."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(daemon=True)
+        self._database_url = database_url
+        self._stopped = threading.Event()
+        self._latest = -1
+        self.peak = 0
+
+    def run(self) -> None:
+        with psycopg.connect(self._database_url, autocommit=True) as connection:
+            while not self._stopped.is_set():
+                self._latest = connection.execute(f"SELECT count(*) FROM {OutboxEntry.__tablename__}").fetchone()[0]  # noqa: S608
+                self.peak = max(self.peak, self._latest)
+                self._stopped.wait(0.5)
+
+    def latest(self) -> int:
+        while self._latest < 0:
+            time.sleep(0.05)
+        return self._latest
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
 
 
 def seed(app: Flask, learners: int, courses: int) -> tuple[str, str]:
@@ -113,30 +201,37 @@ def seed(app: Flask, learners: int, courses: int) -> tuple[str, str]:
         return issued.client.key, issued.secret
 
 
-def load(app: Flask, key: str, secret: str, args: argparse.Namespace, total: int) -> None:
-    rng = random.Random(20261201)
-    per_learner = args.statements_per_learner
-    plans = {learner: iter(plan(rng, learner, per_learner, args.courses)) for learner in range(1, args.learners + 1)}
-    active = list(plans)
+def load(app: Flask, key: str, secret: str, args: argparse.Namespace) -> None:
     stored = 0
     with app.app_context():
-        while active:
-            batch: list[dict[str, Any]] = []
-            while len(batch) < args.batch and active:
-                learner = rng.choice(active)
-                statement = next(plans[learner], None)
-                if statement is None:
-                    active.remove(learner)
-                    continue
-                batch.append(statement)
-            if rng.random() < 0.05:
-                batch += batch[: len(batch) // 10]  # a replayed tail, as the plugin does after a failure
+        for batch in batches(args, args.batch):
             with session_scope(app) as session:
                 principal = authenticate(session, key, secret, base_url="http://bench")
                 store_statements(session, batch, principal=principal, version="1.0.3")
             stored += len(batch)
             if stored // 100_000 != (stored - len(batch)) // 100_000:
                 print(f"  ... {stored:,} stored", flush=True)
+
+
+def batches(args: argparse.Namespace, size: int) -> Iterator[list[dict[str, Any]]]:
+    """Every learner's plan, interleaved across learners the way a busy site sends them, in batches of
+    ``size``; one batch in twenty repeats its last tenth, as the plugin does after a failed send."""
+    rng = random.Random(20261201)
+    plans = {learner: iter(plan(rng, learner, args.statements_per_learner, args.courses))
+             for learner in range(1, args.learners + 1)}
+    active = list(plans)
+    while active:
+        batch: list[dict[str, Any]] = []
+        while len(batch) < size and active:
+            learner = rng.choice(active)
+            statement = next(plans[learner], None)
+            if statement is None:
+                active.remove(learner)
+                continue
+            batch.append(statement)
+        if rng.random() < 0.05:
+            batch += batch[: len(batch) // 10]
+        yield batch
 
 
 def plan(rng: random.Random, learner: int, count: int, courses: int) -> list[dict[str, Any]]:
