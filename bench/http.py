@@ -49,9 +49,9 @@ class KeepAliveClient:
         self._connection.request(method, target, body=body, headers=self._headers)
         response = self._connection.getresponse()
         return response.read(), response.status
+
     def close(self) -> None:
         self._connection.close()
-
 
 
 Batch = list[dict[str, Any]]

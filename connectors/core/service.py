@@ -63,7 +63,7 @@ class Caller:
 
     @classmethod
     def of_principal(cls, principal: Principal) -> Caller:
-        return cls(principal.role, principal.centre.id if principal.centre is not None else None, Actor.of_client(principal))
+        return cls(principal.role, principal.centre_id, Actor.of_client(principal))
 
     @classmethod
     def of_person(cls, email: str, role: str) -> Caller:

@@ -44,6 +44,10 @@ class Principal:
     authority: dict[str, Any]
     xapi_version: str | None = None
 
+    @property
+    def centre_id(self) -> int | None:
+        return self.centre.id if self.centre is not None else None
+
     def may(self, action: str) -> bool:
         return grants(self.scopes, action)
 

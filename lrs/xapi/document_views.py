@@ -145,7 +145,7 @@ def _scope(resource: DocumentResource, args: dict[str, str], who: Principal, *, 
         if agent is not None:
             check_agent_ownership(who, agent)
     ifi = (agent_ifi(agent) or "") if agent is not None else ""
-    return DocumentScope(resource.kind, activity_iri, ifi, registration, who.centre.id if who.centre else None)
+    return DocumentScope(resource.kind, activity_iri, ifi, registration, who.centre_id)
 
 
 def _args(*, required: set[str], allowed: set[str]) -> dict[str, str]:

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
@@ -63,7 +63,13 @@ def check_voiding_ownership(session: Session, principal: Principal, targets: set
 
 def same_centre(table: Any, principal: Principal) -> Any:
     """A condition: the row was written under the principal's centre (or, for a centre-less one, under none)."""
-    return table.centre_id.is_not_distinct_from(principal.centre.id if principal.centre is not None else None)
+    return table.centre_id.is_not_distinct_from(principal.centre_id)
+
+
+def same_centre_as_bound(table: Any) -> Any:
+    """``same_centre`` for a statement built once: the centre is bound at execution as ``centre_id``
+    (``principal.centre_id``)."""
+    return table.centre_id.is_not_distinct_from(bindparam("centre_id", type_=Integer()))
 
 
 def _accounts(agent: dict[str, Any]) -> Iterator[dict[str, Any]]:

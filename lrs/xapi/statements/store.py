@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Integer, String, bindparam, cast, null, select, union_all, update
+from sqlalchemy import CompoundSelect, String, cast, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
@@ -24,7 +24,7 @@ from lrs.sets import member_of
 from lrs.xapi.activities import definitions_in, known_definitions, record_definitions
 from lrs.xapi.models import AttachmentContent, Statement, StatementActivity, StatementAgent
 from lrs.xapi.multipart import Part
-from lrs.xapi.ownership import check_voiding_ownership, same_centre
+from lrs.xapi.ownership import check_voiding_ownership, same_centre, same_centre_as_bound
 from lrs.xapi.statements.compare import same_statement
 from lrs.xapi.statements.index import index_statement
 from lrs.xapi.timestamps import format_timestamp
@@ -113,11 +113,10 @@ def _existing(
     """
     connection = session.connection()
     query = _lookup_query(connection.dialect.name, bool(definitions))
-    centre_id = principal.centre.id if principal.centre is not None else None
     existing: dict[uuid.UUID, dict[str, Any]] = {}
     voided: set[uuid.UUID] = set()
     known: dict[str, Any] = {}
-    for statement_id, body, iri in connection.execute(query, {"ids": ids, "centre_id": centre_id, "iris": list(definitions)}):
+    for statement_id, body, iri in connection.execute(query, {"ids": ids, "centre_id": principal.centre_id, "iris": list(definitions)}):
         if iri is not None:
             known[iri] = body
         elif body is None:
@@ -134,7 +133,7 @@ def _lookup_query(dialect: str, with_definitions: bool) -> CompoundSelect:
     targeted = select(Statement.object_statement_id, null(), null()).where(
         Statement.verb_iri == VOIDED,
         member_of(Statement.object_statement_id, "ids", "uuid", dialect),
-        Statement.centre_id.is_not_distinct_from(bindparam("centre_id", type_=Integer())),
+        same_centre_as_bound(Statement),
     )
     return union_all(stored, targeted, known_definitions(dialect)) if with_definitions else union_all(stored, targeted)
 
@@ -176,7 +175,6 @@ def _insert(
 ) -> list[int]:
     if not fresh:
         return []
-    centre_id = principal.centre.id if principal.centre is not None else None
     rows = [
         {
             "id": statement_id,
@@ -186,7 +184,7 @@ def _insert(
             "object_statement_id": _statement_ref(body),
             "is_voided": statement_id in voided_on_arrival and not is_voiding(body),
             "client_id": principal.client_id,
-            "centre_id": centre_id,
+            "centre_id": principal.centre_id,
             "body": body,
         }
         for statement_id, body in fresh
