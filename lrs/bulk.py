@@ -7,6 +7,7 @@ in-process, so plain executemany is already cheap there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,9 +32,9 @@ def bulk_insert(
             return [tuple(row) for row in result]
         connection.execute(statement, list(rows))
         return []
-    sql, params = _unnest_insert(connection.dialect, table, rows, returning)
+    sql, json_columns = _unnest_insert(connection.dialect, table, tuple(rows[0]), tuple(column.name for column in returning))
     with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _column_values(rows, json_columns))
         return [tuple(row) for row in cursor.fetchall()] if returning else []
 
 
@@ -56,25 +57,12 @@ def bulk_insert_family(
                 renamed = [{**{n: v for n, v in row.items() if n != key}, column: generated_of[row[key]]} for row in child_rows]
                 bulk_insert(session, table, renamed)
         return generated_of
-    parent_sql, params = _unnest_insert(connection.dialect, parent, rows, (parent.c[key], parent.c[generated]))
-    ctes = [f"parent AS ({parent_sql})"]
-    for position, (table, column, child_rows) in enumerate(children):
-        if not child_rows:
-            continue
-        names = list(child_rows[0])
-        columns = [parent.c[key] if name == key else table.c[name] for name in names]
-        arrays, selected, values = _unnest_columns(connection.dialect, columns, child_rows, names)
-        aliases = ", ".join(f"c{n}" for n in range(len(names)))
-        stored = [column if name == key else name for name in names]
-        picked = [f"parent.{generated}" if name == key else expression for name, expression in zip(names, selected, strict=True)]
-        # Table and column names come from our own metadata; every value travels as a parameter.
-        ctes.append(
-            f"child{position} AS (INSERT INTO {table.name} ({', '.join(stored)}) "  # noqa: S608
-            f"SELECT {', '.join(picked)} FROM unnest({', '.join(arrays)}) AS u({aliases}) "
-            f"JOIN parent ON parent.{key} = u.c{names.index(key)})"
-        )
-        params += values
-    sql = f"WITH {', '.join(ctes)} SELECT {key}, {generated} FROM parent"  # noqa: S608
+    present = [(table, column, child_rows) for table, column, child_rows in children if child_rows]
+    shape = tuple((table, column, tuple(child_rows[0])) for table, column, child_rows in present)
+    sql, json_columns = _family_insert(connection.dialect, parent, tuple(rows[0]), key, generated, shape)
+    params = _column_values(rows, json_columns[0])
+    for (_, _, child_rows), child_json in zip(present, json_columns[1:], strict=True):
+        params += _column_values(child_rows, child_json)
     with connection.connection.driver_connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
@@ -85,26 +73,23 @@ def bulk_update(session: Session, table: Table, rows: Rows, *, key: str = "id") 
     if not rows:
         return
     connection = session.connection()
-    names = [name for name in rows[0] if name != key]
     if connection.dialect.name != "postgresql":
+        names = [name for name in rows[0] if name != key]
         statement = update(table).where(table.c[key] == bindparam("match_key"))
         connection.execute(statement, [{**{name: row[name] for name in names}, "match_key": row[key]} for row in rows])
         return
-    arrays, selected, params = _unnest_columns(connection.dialect, [table.c[n] for n in (key, *names)], rows, [key, *names])
-    assignments = ", ".join(f"{name} = u.{expression}" for name, expression in zip(names, selected[1:], strict=True))
-    aliases = ", ".join(f"c{position}" for position in range(len(selected)))
-    # Table and column names come from our own metadata; every value travels as a parameter.
-    sql = (
-        f"UPDATE {table.name} SET {assignments} "  # noqa: S608
-        f"FROM unnest({', '.join(arrays)}) AS u({aliases}) WHERE {table.name}.{key} = u.c0"
-    )
+    sql, json_columns = _unnest_update(connection.dialect, table, tuple(rows[0]), key)
     with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _column_values(rows, json_columns))
 
 
-def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[Column[Any]]) -> tuple[str, list[Any]]:
-    names = list(rows[0])
-    arrays, selected, params = _unnest_columns(dialect, [table.c[name] for name in names], rows, names)
+# A statement's SQL depends only on the table and the rows' keys, so each shape is built once per
+# process; the text is the same for any number of rows, so PostgreSQL's prepared statement is reused.
+# Each builder also returns, per column in parameter order, whether its values travel as JSON text.
+
+@functools.cache
+def _unnest_insert(dialect: Any, table: Table, names: tuple[str, ...], returning: tuple[str, ...]) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    arrays, selected, json_columns = _unnest_columns(dialect, [table.c[name] for name in names], names)
     aliases = ", ".join(f"c{position}" for position in range(len(names)))
     # Table and column names come from our own metadata; every value travels as a parameter.
     sql = (
@@ -112,18 +97,57 @@ def _unnest_insert(dialect: Any, table: Table, rows: Rows, returning: Sequence[C
         f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) AS u({aliases})"
     )
     if returning:
-        sql += " RETURNING " + ", ".join(column.name for column in returning)
-    return sql, params
+        sql += " RETURNING " + ", ".join(returning)
+    return sql, json_columns
+
+
+@functools.cache
+def _family_insert(
+    dialect: Any, parent: Table, names: tuple[str, ...], key: str, generated: str,
+    children: tuple[tuple[Table, str, tuple[str, ...]], ...],
+) -> tuple[str, tuple[tuple[tuple[str, bool], ...], ...]]:
+    parent_sql, parent_json = _unnest_insert(dialect, parent, names, (key, generated))
+    ctes = [f"parent AS ({parent_sql})"]
+    json_columns = [parent_json]
+    for position, (table, column, child_names) in enumerate(children):
+        columns = [parent.c[key] if name == key else table.c[name] for name in child_names]
+        arrays, selected, child_json = _unnest_columns(dialect, columns, child_names)
+        aliases = ", ".join(f"c{n}" for n in range(len(child_names)))
+        stored = [column if name == key else name for name in child_names]
+        picked = [f"parent.{generated}" if name == key else expression for name, expression in zip(child_names, selected, strict=True)]
+        # Table and column names come from our own metadata; every value travels as a parameter.
+        ctes.append(
+            f"child{position} AS (INSERT INTO {table.name} ({', '.join(stored)}) "  # noqa: S608
+            f"SELECT {', '.join(picked)} FROM unnest({', '.join(arrays)}) AS u({aliases}) "
+            f"JOIN parent ON parent.{key} = u.c{child_names.index(key)})"
+        )
+        json_columns.append(child_json)
+    sql = f"WITH {', '.join(ctes)} SELECT {key}, {generated} FROM parent"  # noqa: S608
+    return sql, tuple(json_columns)
+
+
+@functools.cache
+def _unnest_update(dialect: Any, table: Table, names: tuple[str, ...], key: str) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    ordered = (key, *(name for name in names if name != key))
+    arrays, selected, json_columns = _unnest_columns(dialect, [table.c[n] for n in ordered], ordered)
+    assignments = ", ".join(f"{name} = u.{expression}" for name, expression in zip(ordered[1:], selected[1:], strict=True))
+    aliases = ", ".join(f"c{position}" for position in range(len(selected)))
+    # Table and column names come from our own metadata; every value travels as a parameter.
+    sql = (
+        f"UPDATE {table.name} SET {assignments} "  # noqa: S608
+        f"FROM unnest({', '.join(arrays)}) AS u({aliases}) WHERE {table.name}.{key} = u.c0"
+    )
+    return sql, json_columns
 
 
 def _unnest_columns(
-    dialect: Any, columns: Sequence[Column[Any]], rows: Rows, names: Sequence[str]
-) -> tuple[list[str], list[str], list[list[Any]]]:
+    dialect: Any, columns: Sequence[Column[Any]], names: Sequence[str]
+) -> tuple[list[str], list[str], tuple[tuple[str, bool], ...]]:
     """For each of ``names`` (typed as ``columns``): its array parameter, the expression reading its
-    element (``cN``), and its values."""
+    element (``cN``), and the name with whether its values travel as JSON text."""
     arrays: list[str] = []
     selected: list[str] = []
-    params: list[list[Any]] = []
+    json_columns: list[tuple[str, bool]] = []
     for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         column_type = column.type.compile(dialect=dialect)
         is_json = isinstance(column.type, JSON) or column_type in ("JSONB", "JSON")
@@ -131,9 +155,13 @@ def _unnest_columns(
         # format (the cost that dominates otherwise).
         arrays.append(f"%b::{'text' if is_json else _array_element(column_type)}[]")
         selected.append(f"c{position}::{column_type}" if is_json else f"c{position}")
-        values = [row[name] for row in rows]
-        params.append([_json_text(v) for v in values] if is_json else values)
-    return arrays, selected, params
+        json_columns.append((name, is_json))
+    return arrays, selected, tuple(json_columns)
+
+
+def _column_values(rows: Rows, json_columns: Sequence[tuple[str, bool]]) -> list[list[Any]]:
+    """The array parameters for ``rows``: one list per column, in the order the SQL names them."""
+    return [[_json_text(row[name]) for row in rows] if is_json else [row[name] for row in rows] for name, is_json in json_columns]
 
 
 def _array_element(column_type: str) -> str:
