@@ -8,6 +8,7 @@ from lrs.xapi.validation.primitives import (
     check_keys,
     fail,
     index,
+    is_iri,
     is_language_map,
     join,
     require_array,
@@ -28,6 +29,8 @@ _DEFINITION_KEYS = frozenset(
     }
 )
 _COMPONENT_KEYS = frozenset({"id", "description"})
+# The definition most activities carry (an LMS's courses, modules, quizzes).
+_PLAIN_DEFINITION_KEYS = frozenset({"name", "description", "type", "moreInfo"})
 
 # Which interaction component lists each interactionType may carry (values are case-sensitive).
 _COMPONENTS_BY_TYPE: dict[str, frozenset[str]] = {
@@ -44,9 +47,34 @@ _COMPONENTS_BY_TYPE: dict[str, frozenset[str]] = {
 }
 
 
+def is_plain_activity(value: object) -> bool:
+    """Whether ``value`` is a valid Activity of the common shape — an IRI ``id`` and at most a name,
+    description, type and moreInfo — checked without building a single property path.
+
+    Most statements carry several such activities; anything else (and anything invalid) goes through
+    ``validate_activity``, which names the offending property.
+    """
+    if type(value) is not dict or not _ACTIVITY_KEYS.issuperset(value) or value.get("objectType", "Activity") != "Activity":
+        return False
+    activity_id = value.get("id")
+    if type(activity_id) is not str or not is_iri(activity_id):
+        return False
+    if "definition" not in value:
+        return True
+    definition = value["definition"]
+    return (
+        type(definition) is dict
+        and _PLAIN_DEFINITION_KEYS.issuperset(definition)
+        and all(is_language_map(definition[key]) for key in ("name", "description") if key in definition)
+        and all(type(iri := definition[key]) is str and is_iri(iri) for key in ("type", "moreInfo") if key in definition)
+    )
+
+
 def validate_activity(value: object, path: str) -> dict[str, Any]:
     """An Activity: an IRI ``id``, optional objectType "Activity", optional definition."""
     activity = require_object(value, path)
+    if is_plain_activity(activity):
+        return activity
     check_keys(activity, _ACTIVITY_KEYS, path)
     if "objectType" in activity and activity["objectType"] != "Activity":
         fail(join(path, "objectType"), 'must be "Activity"')

@@ -119,7 +119,8 @@ def _is_short_iri(value: str) -> bool:
     return _IRI.fullmatch(value) is not None
 
 
-def _is_iri(value: str) -> bool:
+def is_iri(value: str) -> bool:
+    """Whether a string is an absolute IRI (see ``validate_iri``)."""
     # Only short values are memoised, so hostile clients cannot pin large strings in memory.
     if len(value) <= 512:
         return _is_short_iri(value)
@@ -130,7 +131,7 @@ def validate_iri(value: object, *, path: str) -> None:
     """An absolute IRI: it has a scheme (``ab=c://x``, ``example.com/x`` and ``abc`` fail)."""
     if type(value) is not str:
         fail(path, "must be an IRI string")
-    if not _is_iri(value):
+    if not is_iri(value):
         fail(path, "must be a valid absolute IRI (with a scheme, e.g. http://example.com/x)")
 
 
@@ -240,7 +241,7 @@ def validate_extensions(value: object, path: str) -> None:
     """Keys are IRIs; values are any JSON at all (null included), which the LRS must not judge."""
     extensions = require_object(value, path)
     for key in extensions:
-        if not _is_iri(key):
+        if not is_iri(key):
             fail(path, f"key {key!r} must be an absolute IRI")
 
 

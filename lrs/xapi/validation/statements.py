@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lrs.xapi.validation.activities import validate_activity
+from lrs.xapi.validation.activities import is_plain_activity, validate_activity
 from lrs.xapi.validation.agents import (
     IFI_KEYS,
     validate_actor,
@@ -264,6 +264,8 @@ def _validate_context_activities(value: object, path: str) -> None:
     context_activities = require_object(value, path)
     check_keys(context_activities, _CONTEXT_ACTIVITY_KEYS, path)
     for key, activities in context_activities.items():
+        if type(activities) is list and all(map(is_plain_activity, activities)):
+            continue
         key_path = join(path, key)
         if type(activities) is dict:  # a lone Activity is allowed and returned as an array
             validate_activity(activities, key_path)

@@ -24,6 +24,7 @@ from lrs.xapi.validation import (
     validate_statements,
     validate_uuid,
 )
+from lrs.xapi.validation.activities import is_plain_activity, validate_activity
 
 V1, V2 = "1.0.3", "2.0.0"
 BOTH = pytest.mark.parametrize("version", [V1, V2])
@@ -790,3 +791,51 @@ def test_parse_timestamp_refuses_non_strings() -> None:
 
 def test_versions_constant() -> None:
     assert XAPI_VERSIONS == ("1.0.3", "2.0.0")
+
+
+PLAIN_ACTIVITIES = [
+    {"id": ACTIVITY_ID},
+    {"objectType": "Activity", "id": ACTIVITY_ID},
+    {"id": ACTIVITY_ID, "definition": {}},
+    {"id": ACTIVITY_ID, "definition": {"name": {"en-US": "Course 1"}, "description": {"sw": "Kozi"},
+                                       "type": "http://adlnet.gov/expapi/activities/course",
+                                       "moreInfo": "https://elearning.example.go.ke/course/1"}},
+]
+# Valid, but with parts only validate_activity checks: the fast check must hand them over.
+OTHER_VALID_ACTIVITIES = [
+    {"id": ACTIVITY_ID, "definition": {"extensions": {"http://example.com/ext": {"any": [1, None]}}}},
+    {"id": ACTIVITY_ID, "definition": {"interactionType": "choice", "choices": [{"id": "a"}],
+                                       "correctResponsesPattern": ["a"]}},
+]
+INVALID_ACTIVITIES = [
+    None, "http://example.com/a", [ACTIVITY_ID], {}, {"id": 1}, {"id": "should fail"}, {"id": ""},
+    {"objectType": "activity", "id": ACTIVITY_ID}, {"objectType": None, "id": ACTIVITY_ID},
+    {"id": ACTIVITY_ID, "name": "x"}, {"id": ACTIVITY_ID, "definition": None},
+    {"id": ACTIVITY_ID, "definition": "meeting"}, {"id": ACTIVITY_ID, "definition": {"name": "x"}},
+    {"id": ACTIVITY_ID, "definition": {"name": {"en": 1}}},
+    {"id": ACTIVITY_ID, "definition": {"description": {"zh-z-aaa-z-bbb-c-ccc": "x"}}},
+    {"id": ACTIVITY_ID, "definition": {"type": "meeting"}}, {"id": ACTIVITY_ID, "definition": {"type": None}},
+    {"id": ACTIVITY_ID, "definition": {"moreInfo": "a.com/x"}},
+    {"id": ACTIVITY_ID, "definition": {"title": "x"}},
+    {"id": ACTIVITY_ID, "definition": {"extensions": {"should fail": True}}},
+    {"id": ACTIVITY_ID, "definition": {"choices": [{"id": "a"}]}},
+]
+
+
+@pytest.mark.parametrize("activity", PLAIN_ACTIVITIES)
+def test_plain_activity_is_recognised_and_valid(activity: dict[str, Any]) -> None:
+    assert is_plain_activity(activity)
+    assert validate_activity(activity, "object") is activity
+
+
+@pytest.mark.parametrize("activity", OTHER_VALID_ACTIVITIES)
+def test_other_valid_activities_go_through_full_validation(activity: dict[str, Any]) -> None:
+    assert not is_plain_activity(activity)
+    assert validate_activity(activity, "object") is activity
+
+
+@pytest.mark.parametrize("activity", INVALID_ACTIVITIES)
+def test_fast_activity_check_never_accepts_an_invalid_one(activity: object) -> None:
+    assert not is_plain_activity(activity)
+    with pytest.raises(InvalidStatement, match=r"^object"):
+        validate_activity(activity, "object")
