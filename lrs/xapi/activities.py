@@ -47,7 +47,12 @@ def definitions_in(statements: Iterable[dict[str, Any]]) -> dict[str, dict[str, 
         for activity in activities_in(statement):
             definition = activity.get("definition")
             if definition:
-                incoming[activity["id"]] = merge_definition(incoming.get(activity["id"]), definition)
+                earlier = incoming.get(activity["id"])
+                # A batch repeats the same course and module activities: merging an equal definition is a no-op.
+                if earlier is None:
+                    incoming[activity["id"]] = definition
+                elif earlier != definition:
+                    incoming[activity["id"]] = merge_definition(earlier, definition)
     return incoming
 
 
