@@ -11,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lrs.db import Base, BigId, JSONDoc, JSONDocType, UTCDateTime
 
 IRI = String(2048)
+# A Moodle statement row is ~2 KB, just over the size at which PostgreSQL by default tries to compress
+# a row's largest value: every insert ran pglz over the body and, for rows like these, gave up (JSON this
+# short rarely shrinks by the 25% it requires), keeping the row inline and uncompressed anyway. Rows
+# up to this size are now stored that way without the attempt; larger statements are compressed as before.
+STATEMENT_ROW_INLINE_BYTES = 4080
 
 
 class Statement(Base):
@@ -30,6 +35,7 @@ class Statement(Base):
             postgresql_where=text("object_statement_id IS NOT NULL"),
             sqlite_where=text("object_statement_id IS NOT NULL"),
         ),
+        {"postgresql_with": {"toast_tuple_target": STATEMENT_ROW_INLINE_BYTES}},
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
