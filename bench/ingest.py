@@ -1,14 +1,15 @@
 """Benchmark of the xAPI write and read paths on PostgreSQL, against this machine's own ceiling.
 
-Run: ``python -m bench.ingest [--statements 100000] [--singles 4000] [--clients 4] [--queries 400]``
+Run: ``python -m bench.ingest [--rounds 3] [--statements 100000] [--singles 4000] [--clients 4] [--queries 400]``
 
-It creates a scratch PostgreSQL database, starts a real ``elimu serve`` on it, and measures in one run:
+It creates a scratch PostgreSQL database, starts a real ``elimu serve`` on it, and measures in one run,
+round after round so that a machine whose speed drifts affects the ceiling and Elimu alike:
   1. the raw PostgreSQL insert rate for the same rows and indexes (the ceiling), 50 rows and 1 row per
      transaction, with psycopg and no Elimu code at all;
   2. batched ingest: POSTs of 50 statements from N concurrent clients;
   3. single-statement POSTs from N concurrent clients;
-  4. GET query latency (p50/p99) on the resulting store (>= 100,000 statements by default).
-Figures and ratios are printed; paste them into bench/RESULTS.md with the date.
+then 4. GET query latency (p50/p99) on the resulting store (>= 100,000 statements by default).
+Each round's figures are printed, then the medians; paste them into bench/RESULTS.md with the date.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/jso
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--statements", type=int, default=100_000, help="batched statements to ingest")
-    parser.add_argument("--singles", type=int, default=4_000, help="single-statement POSTs")
+    parser.add_argument("--rounds", type=int, default=3, help="ceiling + POST measurements, interleaved")
+    parser.add_argument("--statements", type=int, default=100_000, help="batched statements to ingest per round")
+    parser.add_argument("--singles", type=int, default=4_000, help="single-statement POSTs per round")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: elimu's)")
@@ -58,26 +60,49 @@ def main() -> None:
     credential = json.loads(run_cli(env, "clients", "create", "--name", "bench", "--scope", "all", "--json"))
 
     print(f"machine: {os.cpu_count()} cores; clients: {args.clients}; PostgreSQL: {database_url}")
-    ceiling_batched, ceiling_single = raw_insert_ceiling(database_url)
-    print(f"ceiling  raw PostgreSQL, 50 rows/transaction : {ceiling_batched:8.0f} rows/s")
-    print(f"ceiling  raw PostgreSQL, 1 row/transaction   : {ceiling_single:8.0f} rows/s")
-
     server = start_server(env, args.port, args.workers, args.threads)
     try:
         url = f"http://127.0.0.1:{args.port}/xapi/statements"
         auth = (credential["key"], credential["secret"])
-        batched = post_load(url, auth, args.clients, total=args.statements, batch=50)
-        print(f"elimu    POST 50 statements, {args.clients} clients     : {batched:8.0f} statements/s"
-              f"  ({batched / ceiling_batched:.0%} of the 50-row ceiling; target >= 30%)")
-        single = post_load(url, auth, args.clients, total=args.singles, batch=1)
-        print(f"elimu    POST 1 statement, {args.clients} clients       : {single:8.0f} statements/s"
-              f"  ({single / ceiling_single:.0%} of the 1-row ceiling; target >= 500/s)")
+        rounds = [measure_round(number, database_url, url, auth, args) for number in range(1, args.rounds + 1)]
+        print_rounds(rounds)
         stored = analyse(database_url)
         for name, (p50, p99) in query_latencies(url, auth, args.queries).items():
             print(f"elimu    GET {name:<33}: p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  (store: {stored} statements; target p99 < 50 ms)")
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+Round = dict[str, float]
+
+
+def measure_round(number: int, database_url: str, url: str, auth: tuple[str, str], args: argparse.Namespace) -> Round:
+    """The ceilings, then Elimu's batched and single-statement rates, printed as they are measured."""
+    figures: Round = {}
+    figures["ceiling_batched"], figures["ceiling_single"] = raw_insert_ceiling(database_url)
+    figures["batched"] = post_load(url, auth, args.clients, total=args.statements, batch=50)
+    figures["single"] = post_load(url, auth, args.clients, total=args.singles, batch=1)
+    print(f"round {number}: ceiling {figures['ceiling_batched']:6.0f} rows/s (50/txn), {figures['ceiling_single']:5.0f} (1/txn);"
+          f" POST 50 x {args.clients}: {figures['batched']:5.0f} st/s ({figures['batched'] / figures['ceiling_batched']:.0%});"
+          f" POST 1 x {args.clients}: {figures['single']:4.0f} st/s", flush=True)
+    return figures
+
+
+def print_rounds(rounds: list[Round]) -> None:
+    """Medians over the rounds, with each figure's range; the batched ratio is taken per round."""
+    def summary(values: list[float], unit: str) -> str:
+        return f"{statistics.median(values):8.0f} {unit}  (rounds: {min(values):.0f}-{max(values):.0f})"
+
+    ratios = [r["batched"] / r["ceiling_batched"] for r in rounds]
+    print(f"median of {len(rounds)} round(s):")
+    print(f"ceiling  raw PostgreSQL, 50 rows/transaction : {summary([r['ceiling_batched'] for r in rounds], 'rows/s')}")
+    print(f"ceiling  raw PostgreSQL, 1 row/transaction   : {summary([r['ceiling_single'] for r in rounds], 'rows/s')}")
+    print(f"elimu    POST 50 statements, clients          : {summary([r['batched'] for r in rounds], 'statements/s')}"
+          f"  {statistics.median(ratios):.0%} of the same round's 50-row ceiling (rounds: {min(ratios):.0%}-{max(ratios):.0%};"
+          " target >= 30%)")
+    print(f"elimu    POST 1 statement, clients            : {summary([r['single'] for r in rounds], 'statements/s')}"
+          "  target >= 500/s")
 
 
 def recreate_database(name: str) -> None:
