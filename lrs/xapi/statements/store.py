@@ -61,7 +61,10 @@ def store_statements(
     statements = [with_context_activity_lists(statement) for statement in statements]
     ids = [_id_of(statement) for statement in statements]
     incoming = definitions_in(statements)
-    existing, voided_on_arrival, known = _existing(session, ids, principal, incoming)
+    # An id the LRS has just generated can be neither stored nor targeted by a stored voiding statement yet;
+    # only ids the client sent (Moodle's plugin never sends any) need looking up.
+    sent = [statement_id for statement_id, statement in zip(ids, statements, strict=True) if "id" in statement]
+    existing, voided_on_arrival, known = _existing(session, sent, principal, incoming)
     fresh: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for statement_id, statement in zip(ids, statements, strict=True):
         stored = existing.get(statement_id)
