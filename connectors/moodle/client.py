@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import requests
 
-from connectors.core.addresses import check_reachable
+from connectors.core.addresses import PublicAddressesOnly
 from lrs.errors import ElimuError
 
 logger = logging.getLogger(__name__)
@@ -66,10 +66,12 @@ class MoodleClient:
         self._token = token
         self._timeout = timeout
         self._retries = retries
-        self._allow_private = allow_private
         self._backoff = backoff
         self._http = requests.Session()
         self._http.trust_env = False  # no proxies or .netrc credentials from the worker's environment
+        if not allow_private:
+            for scheme in ("http://", "https://"):
+                self._http.mount(scheme, PublicAddressesOnly())
 
     def call(self, function: str, **params: Any) -> Any:
         """The decoded answer of ``function``.
@@ -80,7 +82,6 @@ class MoodleClient:
         """
         form = {"wstoken": self._token, "wsfunction": function, "moodlewsrestformat": "json", **encode_params(params)}
         for attempt in range(self._retries + 1):
-            check_reachable(self.url, allow_private=self._allow_private)
             try:
                 answer = self._post(form)
             except _Transient as failure:

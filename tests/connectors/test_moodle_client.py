@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from connectors.core.addresses import AddressRefused
+from connectors.core import addresses
+from connectors.core.addresses import AddressRefused, check_reachable
 from connectors.moodle.client import MoodleClient, MoodleError, MoodleUnavailable, encode_params
 from connectors.moodle.functions import (
     activities_completion,
@@ -134,6 +136,61 @@ def test_loopback_is_refused_unless_private_addresses_are_allowed(moodle: FakeMo
     client = MoodleClient(moodle.url, moodle.token, timeout=2, retries=0, allow_private=False)
     with pytest.raises(AddressRefused, match="loopback, private or reserved"):
         site_info(client)
+    assert moodle.calls == []
+
+
+def test_a_name_that_resolves_differently_the_second_time_cannot_reach_loopback(
+    moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name passes the check at creation (a public address), then answers with loopback.
+
+    The connection is opened only to an address checked as it opens, so nothing reaches the server behind it.
+    """
+    port = int(moodle.url.rsplit(":", 1)[1].split("/")[0])
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["41.89.10.5"])
+
+    def rebinding_dns(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host != "moodle.rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    url = f"http://moodle.rebind.example:{port}"
+    check_reachable(url, allow_private=False)  # what connector creation checks: a public address
+    client = MoodleClient(url, moodle.token, timeout=2, retries=0, allow_private=False)
+    with pytest.raises(AddressRefused, match="127.0.0.1, a loopback"):
+        site_info(client)
+    assert moodle.calls == []
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding again, the other way round: checked as public, then loopback for anyone who asks again.
+
+    Whoever opens the connection must use the checked address, not resolve the name a second time.
+    """
+    port = int(moodle.url.rsplit(":", 1)[1].split("/")[0])
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["41.89.10.5"])
+
+    def rebinding_dns(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        if host != "moodle.rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    connected_to: list[tuple[str, int]] = []
+
+    def unreachable(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        connected_to.append(address)  # the public address is not reachable from a test machine
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    monkeypatch.setattr(addresses, "create_connection", unreachable, raising=False)  # a client that resolves again fails below
+    client = MoodleClient(f"http://moodle.rebind.example:{port}", moodle.token, timeout=2, retries=0, allow_private=False)
+    with pytest.raises(MoodleUnavailable, match="could not reach Moodle"):
+        site_info(client)
+    assert connected_to == [("41.89.10.5", port)]
     assert moodle.calls == []
 
 
