@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ARRAY, String, Table, any_, bindparam, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from connectors.huawei_talent.models import HuaweiCertificate
@@ -26,6 +26,7 @@ from connectors.huawei_talent.statements import actor_for, certificate_statement
 from lrs.bulk import bulk_insert
 from lrs.centres.models import Centre
 from lrs.db import utcnow
+from lrs.sets import is_member
 from lrs.xapi.validation import agent_ifi
 from reports.learners.models import Identity, Learner, LearnerIdentifier
 from reports.normalise.locks import hold_normaliser_lock
@@ -69,21 +70,14 @@ def _on_record(session: Session, candidates: list[Candidate | None]) -> set[str]
     pairs = {pair for candidate in present for pair in candidate.row.identifiers}
     ifis = sorted({ifi for candidate in present for ifi in candidate.ifis})
     taken: set[str] = {f"number:{n}" for n in session.scalars(
-        select(HuaweiCertificate.certificate_number).where(_one_of(session, HuaweiCertificate.certificate_number, numbers)))}
+        select(HuaweiCertificate.certificate_number).where(is_member(session, HuaweiCertificate.certificate_number, numbers, "text")))}
     for scheme in sorted({scheme for scheme, _ in pairs}):  # one index lookup per scheme
         values = sorted(value for pair_scheme, value in pairs if pair_scheme == scheme)
         taken.update(f"id:{scheme}:{value}" for value in session.scalars(
-            select(LearnerIdentifier.value).where(LearnerIdentifier.scheme == scheme, _one_of(session, LearnerIdentifier.value, values))))
-    taken.update(session.scalars(select(Identity.ifi).where(_one_of(session, Identity.ifi, ifis))))
-    taken.update(session.scalars(select(StatementFact.actor_ifi).where(_one_of(session, StatementFact.actor_ifi, ifis)).distinct()))
+            select(LearnerIdentifier.value).where(LearnerIdentifier.scheme == scheme, is_member(session, LearnerIdentifier.value, values, "text"))))
+    taken.update(session.scalars(select(Identity.ifi).where(is_member(session, Identity.ifi, ifis, "text"))))
+    taken.update(session.scalars(select(StatementFact.actor_ifi).where(is_member(session, StatementFact.actor_ifi, ifis, "text")).distinct()))
     return taken
-
-
-def _one_of(session: Session, column: Any, values: list[str]) -> Any:
-    """``column IN values``; on PostgreSQL as ``= ANY(array)``, one parameter however many values."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(String())))
-    return column.in_(values)
 
 
 def place_new(session: Session, centre: Centre, candidates: list[Candidate]) -> list[Placed]:
@@ -128,7 +122,7 @@ def unchanged(session: Session, centre: Centre, rows: list[CertificateRow]) -> s
         return set()
     held = session.execute(
         select(HuaweiCertificate.certificate_number, HuaweiCertificate.content_hash).where(
-            _one_of(session, HuaweiCertificate.certificate_number, list(digests)), HuaweiCertificate.centre_id == centre.id)
+            is_member(session, HuaweiCertificate.certificate_number, list(digests), "text"), HuaweiCertificate.centre_id == centre.id)
     )
     return {number for number, digest in held if digests.get(number) == digest}
 
