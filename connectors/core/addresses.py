@@ -119,16 +119,18 @@ class _CheckedConnect:
     socket_options: Any
 
     def _new_conn(self) -> socket.socket:
+        # Like urllib3's own connect: try each address in turn (an unreachable IPv6 route must not hide a
+        # working IPv4 one), and report the last failure.
         failure: OSError | None = None
         for address in public_addresses(self._dns_host, self.port):
             try:
                 return create_connection((address, self.port), self.timeout, source_address=self.source_address,
                                          socket_options=self.socket_options)
-            except TimeoutError as error:
-                raise ConnectTimeoutError(self, f"connection to {self.host} ({address}) timed out") from error
-            except OSError as error:
+            except OSError as error:  # TimeoutError included
                 failure = error
-        raise NewConnectionError(self, f"could not connect to {self.host}: {failure}")  # type: ignore[arg-type]
+        if isinstance(failure, TimeoutError):
+            raise ConnectTimeoutError(self, f"connection to {self.host} timed out (connect timeout={self.timeout})") from failure
+        raise NewConnectionError(self, f"could not connect to {self.host}: {failure}") from failure  # type: ignore[arg-type]
 
 
 class _CheckedHTTPConnection(_CheckedConnect, HTTPConnection):

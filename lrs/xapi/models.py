@@ -15,6 +15,7 @@ IRI = String(2048)
 # a row's largest value: every insert ran pglz over the body and, for rows like these, gave up (JSON this
 # short rarely shrinks by the 25% it requires), keeping the row inline and uncompressed anyway. Rows
 # up to this size are now stored that way without the attempt; larger statements are compressed as before.
+# Set on the table by migration 0003 (toast_tuple_target; PostgreSQL only).
 STATEMENT_ROW_INLINE_BYTES = 4080
 
 
@@ -35,7 +36,6 @@ class Statement(Base):
             postgresql_where=text("object_statement_id IS NOT NULL"),
             sqlite_where=text("object_statement_id IS NOT NULL"),
         ),
-        {"postgresql_with": {"toast_tuple_target": STATEMENT_ROW_INLINE_BYTES}},
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

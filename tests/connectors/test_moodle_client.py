@@ -139,13 +139,11 @@ def test_loopback_is_refused_unless_private_addresses_are_allowed(moodle: FakeMo
     assert moodle.calls == []
 
 
-def test_a_name_that_resolves_differently_the_second_time_cannot_reach_loopback(
+def test_a_name_that_answers_loopback_when_the_connection_opens_is_refused(
     moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DNS rebinding: the name passes the check at creation (a public address), then answers with loopback.
-
-    The connection is opened only to an address checked as it opens, so nothing reaches the server behind it.
-    """
+    """The name passed the check at creation (a public address), then answers with loopback: the address is
+    checked again as the connection opens, so nothing reaches the server behind it."""
     port = int(moodle.url.rsplit(":", 1)[1].split("/")[0])
     real_getaddrinfo = socket.getaddrinfo
     answers = iter(["41.89.10.5"])
@@ -192,6 +190,26 @@ def test_the_connection_goes_to_the_address_that_was_checked(moodle: FakeMoodle,
         site_info(client)
     assert connected_to == [("41.89.10.5", port)]
     assert moodle.calls == []
+
+
+def test_every_checked_address_is_tried_before_giving_up(moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host with a dead IPv6 route and an IPv4 address: a timeout on the first does not end the attempt."""
+    def dual_stack(host: str, port: int, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2001:4860::1", port, 0, 0)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("41.89.10.5", port))]
+
+    tried: list[str] = []
+
+    def connect(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        tried.append(address[0])
+        raise TimeoutError("timed out") if address[0].startswith("2001") else ConnectionRefusedError(111, "refused")
+
+    monkeypatch.setattr(socket, "getaddrinfo", dual_stack)
+    monkeypatch.setattr(addresses, "create_connection", connect)
+    client = MoodleClient("https://moodle.dual.example", moodle.token, timeout=2, retries=0, allow_private=False)
+    with pytest.raises(MoodleUnavailable, match="could not reach Moodle"):
+        site_info(client)
+    assert tried == ["2001:4860::1", "41.89.10.5"]
 
 
 def test_parameters_are_flattened_the_way_php_reads_them() -> None:
