@@ -39,7 +39,7 @@ HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/jso
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="ceiling + POST measurements, interleaved")
+    parser.add_argument("--rounds", type=_positive, default=3, help="ceiling + POST measurements, interleaved")
     parser.add_argument("--statements", type=int, default=100_000, help="batched statements to ingest per round")
     parser.add_argument("--singles", type=int, default=4_000, help="single-statement POSTs per round")
     parser.add_argument("--clients", type=int, default=4)
@@ -75,6 +75,13 @@ def main() -> None:
 
 
 Round = dict[str, float]
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def measure_round(number: int, database_url: str, url: str, auth: tuple[str, str], args: argparse.Namespace) -> Round:
@@ -141,6 +148,10 @@ def raw_insert_ceiling(database_url: str) -> tuple[float, float]:
     rng = random.Random(7)
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute("CREATE TABLE ceiling_statements (LIKE statements INCLUDING ALL)")
+        # LIKE copies columns, indexes and constraints but not the table's storage parameters.
+        options = connection.execute("SELECT reloptions FROM pg_class WHERE relname = 'statements'").fetchone()[0]
+        if options:
+            connection.execute(f"ALTER TABLE ceiling_statements SET ({', '.join(options)})")
         client_id = connection.execute("SELECT min(id) FROM clients").fetchone()[0]
         sql = ("INSERT INTO ceiling_statements (id, stored, verb_iri, registration, object_statement_id, is_voided,"
                " client_id, centre_id, body) VALUES (%s, now(), %s, %s, NULL, false, %s, NULL, %s)")
