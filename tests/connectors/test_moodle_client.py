@@ -139,23 +139,30 @@ def test_loopback_is_refused_unless_private_addresses_are_allowed(moodle: FakeMo
     assert moodle.calls == []
 
 
-def test_a_name_that_answers_loopback_when_the_connection_opens_is_refused(
-    moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The name passed the check at creation (a public address), then answers with loopback: the address is
-    checked again as the connection opens, so nothing reaches the server behind it."""
+REBINDING_HOST = "moodle.rebind.example"
+
+
+def rebind_to_loopback(monkeypatch: pytest.MonkeyPatch, moodle: FakeMoodle) -> str:
+    """Make ``REBINDING_HOST`` answer a public address once, then the fake Moodle's loopback address; its URL."""
     port = int(moodle.url.rsplit(":", 1)[1].split("/")[0])
     real_getaddrinfo = socket.getaddrinfo
     answers = iter(["41.89.10.5"])
 
     def rebinding_dns(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
-        if host != "moodle.rebind.example":
+        if host != REBINDING_HOST:
             return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
-        address = next(answers, "127.0.0.1")
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
-    url = f"http://moodle.rebind.example:{port}"
+    return f"http://{REBINDING_HOST}:{port}"
+
+
+def test_a_name_that_answers_loopback_when_the_connection_opens_is_refused(
+    moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name passed the check at creation (a public address), then answers with loopback: the address is
+    checked again as the connection opens, so nothing reaches the server behind it."""
+    url = rebind_to_loopback(monkeypatch, moodle)
     check_reachable(url, allow_private=False)  # what connector creation checks: a public address
     client = MoodleClient(url, moodle.token, timeout=2, retries=0, allow_private=False)
     with pytest.raises(AddressRefused, match="127.0.0.1, a loopback"):
@@ -164,31 +171,20 @@ def test_a_name_that_answers_loopback_when_the_connection_opens_is_refused(
 
 
 def test_the_connection_goes_to_the_address_that_was_checked(moodle: FakeMoodle, monkeypatch: pytest.MonkeyPatch) -> None:
-    """DNS rebinding again, the other way round: checked as public, then loopback for anyone who asks again.
-
-    Whoever opens the connection must use the checked address, not resolve the name a second time.
-    """
-    port = int(moodle.url.rsplit(":", 1)[1].split("/")[0])
-    real_getaddrinfo = socket.getaddrinfo
-    answers = iter(["41.89.10.5"])
-
-    def rebinding_dns(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
-        if host != "moodle.rebind.example":
-            return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
-
+    """DNS rebinding: checked as public, then loopback for anyone who asks again. Whoever opens the connection
+    must use the checked address, not resolve the name a second time."""
+    url = rebind_to_loopback(monkeypatch, moodle)
     connected_to: list[tuple[str, int]] = []
 
     def unreachable(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
         connected_to.append(address)  # the public address is not reachable from a test machine
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
     monkeypatch.setattr(addresses, "create_connection", unreachable, raising=False)  # a client that resolves again fails below
-    client = MoodleClient(f"http://moodle.rebind.example:{port}", moodle.token, timeout=2, retries=0, allow_private=False)
+    client = MoodleClient(url, moodle.token, timeout=2, retries=0, allow_private=False)
     with pytest.raises(MoodleUnavailable, match="could not reach Moodle"):
         site_info(client)
-    assert connected_to == [("41.89.10.5", port)]
+    assert connected_to == [("41.89.10.5", int(url.rsplit(":", 1)[1]))]
     assert moodle.calls == []
 
 
