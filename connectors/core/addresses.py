@@ -81,8 +81,11 @@ def public_addresses(host: str, port: int) -> list[str]:
 
 
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4-mapped or 6to4 address carries an IPv4 address, and that is the one reached.
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None:
+            address = embedded
     return not (
         address.is_private
         or address.is_loopback

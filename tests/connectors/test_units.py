@@ -115,13 +115,15 @@ def test_secrets_open_only_under_the_key_that_sealed_them(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.5", "192.168.1.1", "172.16.0.1", "169.254.169.254", "::1",
-                                     "fd00::1", "100.64.0.1", "0.0.0.0", "::ffff:10.0.0.1"])  # noqa: S104
+                                     "fd00::1", "100.64.0.1", "0.0.0.0", "::ffff:10.0.0.1",  # noqa: S104
+                                     "2002:7f00:1::1", "2002:a00:5::1", "64:ff9b::a00:5"])
 def test_private_and_reserved_addresses_are_not_public(address: str) -> None:
     assert not is_public(ipaddress.ip_address(address))
 
 
 def test_urls_are_checked_by_every_address_they_resolve_to() -> None:
     assert is_public(ipaddress.ip_address("41.89.10.5"))
+    assert is_public(ipaddress.ip_address("2002:2959:a05::1"))  # 6to4 of 41.89.10.5
     check_reachable("https://41.89.10.5/moodle", allow_private=False)
     with pytest.raises(AddressRefused, match="localhost resolves to"):
         check_reachable("http://localhost:8080", allow_private=False)
