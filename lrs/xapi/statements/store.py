@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CompoundSelect, String, cast, null, select, union_all, update
+from sqlalchemy import CompoundSelect, Select, String, cast, null, select, union_all, update
 from sqlalchemy.orm import Session
 
 from lrs.auth.service import Principal
@@ -109,16 +109,19 @@ def _existing(
     session: Session, ids: list[uuid.UUID], principal: Principal, definitions: dict[str, Any]
 ) -> tuple[dict[uuid.UUID, dict[str, Any]], set[uuid.UUID], dict[str, Any]]:
     """The statements already stored under these ids, the ids a stored voiding statement already targets,
-    and the stored definitions of the activities the batch defines: all from one round trip.
+    and the stored definitions of the activities the batch defines: all from one round trip, or none when
+    the batch sent no ids and defines no activities.
 
     A voiding statement may arrive before its target; the target is then stored voided, provided the
     voiding statement came from the target's own centre.
     """
-    connection = session.connection()
-    query = _lookup_query(connection.dialect.name, bool(definitions))
     existing: dict[uuid.UUID, dict[str, Any]] = {}
     voided: set[uuid.UUID] = set()
     known: dict[str, Any] = {}
+    if not ids and not definitions:
+        return existing, voided, known
+    connection = session.connection()
+    query = _lookup_query(connection.dialect.name, bool(ids), bool(definitions))
     for statement_id, body, iri in connection.execute(query, {"ids": ids, "centre_id": principal.centre_id, "iris": list(definitions)}):
         if iri is not None:
             known[iri] = body
@@ -130,15 +133,20 @@ def _existing(
 
 
 @functools.cache
-def _lookup_query(dialect: str, with_definitions: bool) -> CompoundSelect:
-    """``_existing``'s query, built once per dialect: every write asks it."""
-    stored = select(Statement.id, Statement.body, cast(null(), String)).where(member_of(Statement.id, "ids", "uuid", dialect))
-    targeted = select(Statement.object_statement_id, null(), null()).where(
-        Statement.verb_iri == VOIDED,
-        member_of(Statement.object_statement_id, "ids", "uuid", dialect),
-        same_centre_as_bound(Statement),
-    )
-    return union_all(stored, targeted, known_definitions(dialect)) if with_definitions else union_all(stored, targeted)
+def _lookup_query(dialect: str, with_ids: bool, with_definitions: bool) -> Select[Any] | CompoundSelect:
+    """``_existing``'s query, built once per dialect and shape (every write asks it): the id lookups when
+    the batch sent ids, the definitions when it carries any."""
+    parts: list[Select[Any]] = []
+    if with_ids:
+        parts.append(select(Statement.id, Statement.body, cast(null(), String)).where(member_of(Statement.id, "ids", "uuid", dialect)))
+        parts.append(select(Statement.object_statement_id, null(), null()).where(
+            Statement.verb_iri == VOIDED,
+            member_of(Statement.object_statement_id, "ids", "uuid", dialect),
+            same_centre_as_bound(Statement),
+        ))
+    if with_definitions:
+        parts.append(known_definitions(dialect))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _with_lrs_properties(
